@@ -1,0 +1,74 @@
+# Eén tegen eenzaamheid Westland – everyday commands. Each target is idempotent and
+# quick when nothing changed (stamp files track installed dependencies).
+
+PORT ?= 8000
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# Local runs are development runs unless the environment says otherwise.
+DEV_ENV := DEBUG=$${DEBUG:-true}
+
+.PHONY: help setup setup-dev run test lint format serve migrations-check messages clean
+
+help:
+	@echo "make run    – install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   – install, then run the whole test suite (pytest)"
+	@echo "make lint   – ruff check and ruff format --check"
+	@echo "make serve  – production-like: gunicorn + celery worker + beat (needs DATABASE_URL, REDIS_URL, SECRET_KEY …)"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime.stamp: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev.stamp: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime.stamp $@
+
+node_modules/.install.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.runtime.stamp node_modules/.install.stamp
+
+setup-dev: $(VENV)/.dev.stamp node_modules/.install.stamp
+
+run: setup
+	$(DEV_ENV) $(MANAGE) migrate --noinput
+	$(DEV_ENV) $(MANAGE) loaddemo
+	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: setup-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: setup-dev
+	$(DEV_ENV) $(MANAGE) makemigrations --check --dry-run
+
+# Regenerate the Dutch catalogue after changing strings (needs GNU gettext).
+messages: setup-dev
+	$(DEV_ENV) $(MANAGE) makemessages --locale nl --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*' --no-obsolete
+	$(DEV_ENV) $(MANAGE) compilemessages --locale nl --ignore '.venv/*' --ignore 'node_modules/*'
+
+# Production-like: every value comes from the environment (DEBUG off).
+serve: setup
+	$(MANAGE) collectstatic --noinput
+	$(MANAGE) migrate --noinput
+	$(VENV)/bin/celery -A westland worker --loglevel=INFO --concurrency=2 & worker=$$!; \
+	$(VENV)/bin/celery -A westland beat --loglevel=INFO --schedule=/tmp/westland-celerybeat-schedule & beat=$$!; \
+	trap 'kill $$worker $$beat 2>/dev/null' EXIT INT TERM; \
+	$(VENV)/bin/gunicorn westland.wsgi:application --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

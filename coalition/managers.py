@@ -1,0 +1,66 @@
+"""Managers that scope data to a user: every view starts from one of these."""
+
+from django.contrib.auth.base_user import BaseUserManager
+from django.db import models
+
+from .constants import OrganisationStatus, Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        if not extra_fields["is_staff"] or not extra_fields["is_superuser"]:
+            raise ValueError("A superuser must have is_staff and is_superuser set.")
+        return self._create_user(email, password, **extra_fields)
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=OrganisationStatus.APPROVED)
+
+    def signal_handlers(self):
+        return self.approved().filter(is_signal_handler=True)
+
+    def for_user(self, user):
+        """Organisations this user may see inside the partner area."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_officer or user.is_staff:
+            return self.all()
+        return self.filter(memberships__user=user).distinct()
+
+    def managed_by(self, user):
+        """Organisations whose settings, members and initiatives this user manages."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user, memberships__role=Role.COORDINATOR).distinct()
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Memberships visible to the user: their own, and those of organisations they coordinate."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_officer or user.is_staff:
+            return self.all()
+        coordinated = self.filter(user=user, role=Role.COORDINATOR).values("organisation")
+        return self.filter(models.Q(user=user) | models.Q(organisation__in=coordinated))
+
+    def active(self):
+        return self.filter(organisation__status=OrganisationStatus.APPROVED)

@@ -1,0 +1,62 @@
+"""The one place that answers "may this user do this here".
+
+Views call these functions (or the ``for_user`` managers) instead of checking roles
+themselves, so that a rule changes in one place.
+"""
+
+from .constants import OrganisationStatus, Role
+from .models import Membership
+
+
+def is_officer(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_officer)
+
+
+def is_administrator(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
+
+
+def roles_of(user) -> set[str]:
+    """Organisation roles the user holds in approved organisations."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_portal_roles", None)
+    if cached is None:
+        cached = set(
+            Membership.objects.filter(user=user, organisation__status=OrganisationStatus.APPROVED).values_list(
+                "role", flat=True
+            )
+        )
+        user._portal_roles = cached
+    return cached
+
+
+def has_role(user, role: str, organisation=None) -> bool:
+    if organisation is None:
+        return role in roles_of(user)
+    return Membership.objects.filter(
+        user=user, organisation=organisation, role=role, organisation__status=OrganisationStatus.APPROVED
+    ).exists()
+
+
+def sees_personal_data(user) -> bool:
+    """Opvolgers and administrators see residents' personal data (DESIGN.md, roles)."""
+    return is_administrator(user) or Role.HANDLER in roles_of(user)
+
+
+def requires_mfa(user) -> bool:
+    """Roles that see residents' personal data or approve partners need a second factor."""
+    return bool(user.is_authenticated) and (sees_personal_data(user) or is_officer(user))
+
+
+def may_file_signals(user) -> bool:
+    """Members of approved partners may file signals."""
+    return bool(roles_of(user))
+
+
+def may_manage_organisation(user, organisation) -> bool:
+    return is_officer(user) or (organisation.is_approved and has_role(user, Role.COORDINATOR, organisation))
+
+
+def may_use_dashboard(user) -> bool:
+    return is_officer(user)

@@ -1,0 +1,51 @@
+import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth import get_user_model
+
+from coalition.constants import OrganisationStatus, Role
+from coalition.models import Domain, Membership, Organisation
+
+PASSWORD = "een-lang-wachtwoord-2028"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["email"]
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"persoon{n}@voorbeeld.nl")
+    full_name = factory.Faker("name", locale="nl_NL")
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+            EmailAddress.objects.get_or_create(user=self, email=self.email, defaults={"verified": True, "primary": True})
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Partner {n}")
+    domain = factory.LazyFunction(lambda: Domain.objects.order_by("position").first())
+    status = OrganisationStatus.APPROVED
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.STAFF
+
+
+def add_totp(user):
+    """Give a user a TOTP authenticator the way allauth stores one after activation."""
+    TOTP.activate(user, generate_totp_secret())
+    return Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)

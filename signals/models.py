@@ -1,0 +1,1 @@
+# Signals, routing and the follow-up workflow arrive with the signals issue.

@@ -1,0 +1,93 @@
+"""Idempotent demo data: fictitious partners and one demo account per role.
+
+Everything created here is marked as demo (``is_demo`` and "(demo)" in names), so it
+can never be mistaken for a real partner or a real measurement.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from allauth.account.models import EmailAddress
+
+from coalition.constants import OrganisationStatus, Role
+from coalition.models import Domain, Kern, Membership, Organisation
+
+DEMO_PASSWORD = "westland-demo-2028"
+
+ORGANISATIONS = [
+    # name, domain code, kernen, signal handler
+    ("Welzijn Westland (demo)", "zorg-en-welzijn", ["naaldwijk", "s-gravenzande", "de-lier", "monster"], True),
+    ("Kapsalon De Schaar (demo)", "ondernemers", ["naaldwijk"], False),
+    ("Bibliotheek Westland (demo)", "kunst-en-cultuur", ["naaldwijk", "wateringen", "monster"], False),
+    ("Schuldhulp Westland (demo)", "schulden-en-armoede", ["naaldwijk", "poeldijk"], False),
+]
+
+# e-mail, description, global flags, memberships (organisation name, role)
+ACCOUNTS = [
+    ("medewerker@demo.westland.example", "medewerker (kapsalon)", {}, [("Kapsalon De Schaar (demo)", Role.STAFF)]),
+    (
+        "coordinator@demo.westland.example",
+        "coördinator (bibliotheek)",
+        {},
+        [("Bibliotheek Westland (demo)", Role.COORDINATOR)],
+    ),
+    ("opvolger@demo.westland.example", "opvolger (Signaalpunt)", {}, [("Welzijn Westland (demo)", Role.HANDLER)]),
+    ("beleid@demo.westland.example", "beleidsmedewerker (gemeente)", {"is_officer": True}, []),
+    ("beheer@demo.westland.example", "beheerder", {"is_staff": True, "is_superuser": True}, []),
+]
+
+
+class Command(BaseCommand):
+    help = "Load idempotent demo data (fictitious partners and one demo account per role) and print the accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load demo accounts even though DEBUG is off (load tests, acceptance environments).",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError("Demo accounts have a published password: refusing to load them with DEBUG off.")
+        User = get_user_model()
+        organisations = {}
+        for name, domain_code, kern_codes, handler in ORGANISATIONS:
+            organisation, _ = Organisation.objects.update_or_create(
+                name=name,
+                defaults={
+                    "domain": Domain.objects.get(code=domain_code),
+                    "status": OrganisationStatus.APPROVED,
+                    "is_signal_handler": handler,
+                    "is_demo": True,
+                    "description": "Fictieve organisatie voor de demonstratie van het portaal.",
+                },
+            )
+            organisation.kernen.set(Kern.objects.filter(code__in=kern_codes))
+            organisations[name] = organisation
+
+        rows = []
+        for email, description, flags, memberships in ACCOUNTS:
+            user, created = User.objects.get_or_create(email=email, defaults={"full_name": f"Demo {description}"})
+            for flag, value in flags.items():
+                setattr(user, flag, value)
+            if created:
+                user.set_password(DEMO_PASSWORD)
+            user.save()
+            EmailAddress.objects.update_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
+            for organisation_name, role in memberships:
+                Membership.objects.update_or_create(
+                    user=user, organisation=organisations[organisation_name], defaults={"role": role}
+                )
+            rows.append((description, email))
+
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo accounts (password: %s):" % DEMO_PASSWORD))
+        for description, email in rows:
+            self.stdout.write(f"  {description:<32} {email}")
+        self.stdout.write("Opvolger, beleidsmedewerker and beheerder set up an authenticator app at first sign-in")
+        self.stdout.write("when PORTAL_ENFORCE_MFA is on.")

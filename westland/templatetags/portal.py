@@ -1,0 +1,49 @@
+"""Template helpers that give Django form fields the NL Design System markup."""
+
+from django import forms, template
+
+register = template.Library()
+
+_WIDGET_CLASSES = {
+    forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
+    forms.Select: "utrecht-select utrecht-select--html-select",
+    forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input",
+    forms.RadioSelect: "utrecht-radio-button utrecht-radio-button--html-input",
+    forms.CheckboxSelectMultiple: "utrecht-checkbox utrecht-checkbox--html-input",
+    forms.FileInput: "westland-file-input",
+}
+
+
+def _widget_class(widget):
+    for kind, css in _WIDGET_CLASSES.items():
+        if isinstance(widget, kind):
+            return css
+    return "utrecht-textbox utrecht-textbox--html-input"
+
+
+@register.simple_tag
+def field_widget(bound_field):
+    """Render a bound field's widget with the design-system class and ARIA links."""
+    widget = bound_field.field.widget
+    css = _widget_class(widget)
+    attrs = {"class": f"{css} {widget.attrs.get('class', '')}".strip()}
+    described_by = []
+    if bound_field.help_text:
+        described_by.append(f"{bound_field.auto_id}_helptext")
+    if bound_field.errors:
+        attrs["aria-invalid"] = "true"
+        attrs["class"] += " utrecht-textbox--invalid" if "textbox" in css else " is-invalid"
+        described_by.append(f"{bound_field.auto_id}_error")
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_checkbox(bound_field):
+    return isinstance(bound_field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
+def is_choice_list(bound_field):
+    return isinstance(bound_field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)

@@ -1,0 +1,25 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+# The admin has no login page of its own: it sends people to allauth, which asks
+# for the second factor, so the admin is never reachable without MFA.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("Eén tegen eenzaamheid Westland – administration")
+admin.site.site_title = _("Westland portal administration")
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "westland.views.bad_request"
+handler403 = "westland.views.permission_denied"
+handler404 = "westland.views.page_not_found"
+handler500 = "westland.views.server_error"
