@@ -33,9 +33,20 @@ node_modules/.install.stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(VENV)/.runtime.stamp node_modules/.install.stamp
+# Only the built files the pages use are served (from static/vendor, not committed).
+VENDOR := static/vendor
+VENDOR_FILES := $(VENDOR)/utrecht/component-library.css $(VENDOR)/utrecht/design-tokens.css $(VENDOR)/htmx/htmx.min.js
 
-setup-dev: $(VENV)/.dev.stamp node_modules/.install.stamp
+$(VENDOR)/utrecht/component-library.css: node_modules/.install.stamp
+	install -D -m 644 node_modules/@utrecht/component-library-css/dist/index.css $@
+$(VENDOR)/utrecht/design-tokens.css: node_modules/.install.stamp
+	install -D -m 644 node_modules/@utrecht/design-tokens/dist/index.css $@
+$(VENDOR)/htmx/htmx.min.js: node_modules/.install.stamp
+	install -D -m 644 node_modules/htmx.org/dist/htmx.min.js $@
+
+setup: $(VENV)/.runtime.stamp $(VENDOR_FILES)
+
+setup-dev: $(VENV)/.dev.stamp $(VENDOR_FILES)
 
 run: setup
 	$(DEV_ENV) $(MANAGE) migrate --noinput
@@ -71,4 +82,4 @@ serve: setup
 	$(VENV)/bin/gunicorn westland.wsgi:application --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles db.sqlite3
+	rm -rf $(VENV) node_modules $(VENDOR) staticfiles db.sqlite3

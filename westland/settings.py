@@ -195,16 +195,11 @@ LANGUAGE_COOKIE_SECURE = SITE_USES_HTTPS
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
-# Static files: the project's own and the NL Design System packages from npm.
+# Static files: the project's own, plus static/vendor/ where `make setup` copies the
+# NL Design System CSS and htmx from node_modules (package-lock.json pins them).
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
-NODE_MODULES = BASE_DIR / "node_modules"
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("vendor/utrecht-css", NODE_MODULES / "@utrecht/component-library-css/dist"),
-    ("vendor/utrecht-tokens", NODE_MODULES / "@utrecht/design-tokens/dist"),
-    ("vendor/htmx", NODE_MODULES / "htmx.org/dist"),
-]
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -3,8 +3,9 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -80,5 +81,5 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    # Keep the 500 page free of anything that could fail again (database, user).
-    return _error(request, "500.html", 500)
+    # Rendered without the request: no session, user or database that could fail again.
+    return HttpResponseServerError(render_to_string("500.html"))

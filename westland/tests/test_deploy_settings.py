@@ -1,0 +1,110 @@
+"""Settings imported with production-like environment values pass Django's deploy checks,
+and the responses carry the security headers a public-sector portal needs."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+HEADERS_SCRIPT = """
+import json, django
+django.setup()
+from django.conf import settings
+from django.test import Client
+response = Client().get("/bestaat-niet/", secure=True, HTTP_HOST="eenzaamheid.westland.example")
+print(json.dumps({
+    "status": response.status_code,
+    "headers": dict(response.headers),
+    "cookies": {name: {"secure": bool(c["secure"]), "httponly": bool(c["httponly"])} for name, c in response.cookies.items()},
+    "session_cookie_secure": settings.SESSION_COOKIE_SECURE,
+    "session_cookie_httponly": settings.SESSION_COOKIE_HTTPONLY,
+    "enforce_mfa": settings.PORTAL_ENFORCE_MFA,
+    "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+}))
+"""
+
+
+def production_env(tmp_path, **overrides):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DEBUG", "PORTAL_", "SECRET_KEY", "FIELD_ENCRYPTION", "REDIS", "DATABASE"))
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "westland.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": Fernet.generate_key().decode() + Fernet.generate_key().decode(),
+            "SITE_URL": "https://eenzaamheid.westland.example",
+            "ALLOWED_HOSTS": "eenzaamheid.westland.example",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+            "REDIS_URL": "redis://127.0.0.1:6379/15",
+            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "EMAIL_URL": "smtp+tls://mailer@smtp.westland.example:587",
+            "STATIC_ROOT": str(tmp_path / "static"),
+        }
+    )
+    env.update(overrides)
+    return env
+
+
+def manage(env, *args):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_production_like_environment_passes_deploy_checks(tmp_path):
+    result = manage(production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS"])
+def test_refuses_to_start_without_secrets_when_debug_is_off(tmp_path, missing):
+    env = production_env(tmp_path)
+    del env[missing]
+    result = manage(env, "check")
+    assert result.returncode != 0
+    assert f"{missing} must be set when DEBUG is off" in result.stderr
+
+
+def test_production_responses_carry_security_headers(tmp_path):
+    env = production_env(tmp_path)
+    collected = manage(env, "collectstatic", "--noinput", "-v", "0")
+    assert collected.returncode == 0, collected.stderr
+    result = subprocess.run(
+        [sys.executable, "-c", HEADERS_SCRIPT], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert report["status"] == 404
+    headers = report["headers"]
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert report["cookies"]["csrftoken"] == {"secure": True, "httponly": True}
+    assert report["session_cookie_secure"] and report["session_cookie_httponly"]
+    # Off by default only while DEBUG is on.
+    assert report["enforce_mfa"] is True
+    assert report["eager"] is False
+
+
+def test_development_page_has_csp_and_frame_denial(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"

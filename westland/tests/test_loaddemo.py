@@ -1,0 +1,49 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from coalition import permissions
+from coalition.models import Membership, Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def run_loaddemo():
+    from io import StringIO
+
+    out = StringIO()
+    call_command("loaddemo", stdout=out)
+    return out.getvalue()
+
+
+def test_loaddemo_is_idempotent_and_prints_one_account_per_role(settings):
+    settings.DEBUG = True
+    first = run_loaddemo()
+    counts = (get_user_model().objects.count(), Organisation.objects.count(), Membership.objects.count())
+    second = run_loaddemo()
+    assert counts == (get_user_model().objects.count(), Organisation.objects.count(), Membership.objects.count())
+    assert first == second
+    for email in ["medewerker@", "coordinator@", "opvolger@", "beleid@", "beheer@"]:
+        assert email in first
+    assert "westland-demo-2028" in first
+
+
+def test_demo_accounts_hold_each_role_and_demo_data_is_labelled(settings):
+    settings.DEBUG = True
+    run_loaddemo()
+    users = {u.email.split("@")[0]: u for u in get_user_model().objects.all()}
+    assert permissions.may_file_signals(users["medewerker"])
+    assert not permissions.sees_personal_data(users["medewerker"])
+    assert Organisation.objects.managed_by(users["coordinator"]).exists()
+    assert permissions.sees_personal_data(users["opvolger"])
+    assert permissions.is_officer(users["beleid"])
+    assert permissions.is_administrator(users["beheer"])
+    assert all(o.is_demo and "(demo)" in o.name for o in Organisation.objects.all())
+    assert users["medewerker"].check_password("westland-demo-2028")
+
+
+def test_loaddemo_refuses_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("loaddemo")
+    assert not get_user_model().objects.exists()
