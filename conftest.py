@@ -18,6 +18,25 @@ CHROMIUM_FLAGS = [
 ]
 
 
+def load_reference_data():
+    """Load the reference data again, the way the data migrations do (idempotent)."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in ("coalition.migrations.0002_reference_data", "monitoring.migrations.0002_reference_targets"):
+        importlib.import_module(module).load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """A transactional test starts from a flushed database: put the reference data back."""
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        load_reference_data()
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """Rate-limit counters and cached values must not leak from one test into the next."""
@@ -30,11 +49,25 @@ def _chromium_available():
     return os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)
 
 
+def _flushes_database(item):
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or any(
+        name in fixtures for name in ("transactional_db", "live_server")
+    )
+
+
 def pytest_collection_modifyitems(config, items):
-    """Outside CI a browser test is skipped, with the reason, when Chromium is missing.
+    """Tests that flush the database run last; outside CI a browser test is skipped without Chromium.
+
+    A transactional test (live_server, browser tests) ends with a flush that also removes
+    the reference data loaded by migrations (domains, kernen). pytest-django runs such
+    tests before the ones whose database use it cannot see (fixtures fetched with
+    request.getfixturevalue), so move them to the end; the sort is stable.
 
     In CI a missing browser is a failure: the tests run and fail to launch it.
     """
+    items.sort(key=_flushes_database)
     if _chromium_available() or os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         return
     skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package")
@@ -106,3 +139,42 @@ def sign_in(client):
         return response
 
     return _sign_in
+
+
+# Accessibility checks for browser tests (axe-core through Playwright).
+
+AXE_BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def _format_axe_violations(violations):
+    lines = []
+    for violation in violations:
+        targets = [" ".join(map(str, node.get("target", []))) for node in violation.get("nodes", [])]
+        lines.append(f"- [{violation['impact']}] {violation['id']}: {violation['help']} -> {targets}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def assert_accessible():
+    """Check the page open in Playwright: no serious or critical axe violation, exactly one <h1>.
+
+    Usage: ``assert_accessible(page)``; pass ``single_h1=False`` for a page that is
+    allowed to have no or several top-level headings.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def _assert_accessible(page, *, single_h1=True):
+        violations = [
+            violation
+            for violation in axe.run(page).response["violations"]
+            if violation.get("impact") in AXE_BLOCKING_IMPACTS
+        ]
+        report = _format_axe_violations(violations)
+        assert not violations, f"axe found accessibility violations on {page.url}:\n{report}"
+        if single_h1:
+            h1_count = page.locator("h1").count()
+            assert h1_count == 1, f"{page.url} has {h1_count} <h1> elements, expected exactly one"
+
+    return _assert_accessible

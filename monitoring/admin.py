@@ -8,7 +8,19 @@ from .models import Observation, Target
 class ObservationResource(resources.ModelResource):
     class Meta:
         model = Observation
-        fields = ["id", "target", "year", "kern", "value", "ci_low", "ci_high", "respondents", "left_out", "source", "note"]
+        fields = [
+            "id",
+            "target",
+            "year",
+            "kern",
+            "value",
+            "ci_low",
+            "ci_high",
+            "respondents",
+            "left_out",
+            "source",
+            "note",
+        ]
 
 
 @admin.register(Target)

@@ -1,8 +1,7 @@
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
-
-from allauth.mfa.models import Authenticator
 
 from coalition.permissions import requires_mfa
 

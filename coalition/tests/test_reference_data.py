@@ -55,7 +55,13 @@ def test_four_targets_with_baselines_and_sources():
 
 def test_only_the_seed_observations_each_with_a_source():
     rows = set(Observation.objects.values_list("target__code", "year", "value"))
-    assert rows == {("ernstig", 2016, 8), ("volwassenen", 2009, 30), ("volwassenen", 2016, 38), ("ouderen", 2004, 36), ("ouderen", 2016, 44)}
+    assert rows == {
+        ("ernstig", 2016, 8),
+        ("volwassenen", 2009, 30),
+        ("volwassenen", 2016, 38),
+        ("ouderen", 2004, 36),
+        ("ouderen", 2016, 44),
+    }
     assert not Observation.objects.filter(source="").exists()
     assert not Observation.objects.filter(is_demo=True).exists()
 

@@ -7,66 +7,185 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('coalition', '0001_initial'),
+        ("coalition", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('population', models.CharField(max_length=100, verbose_name='population')),
-                ('min_age', models.PositiveSmallIntegerField(verbose_name='minimum age')),
-                ('max_age', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='maximum age')),
-                ('indicator', models.CharField(max_length=200, verbose_name='indicator')),
-                ('score_min', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(11)], verbose_name='lowest De Jong Gierveld score counted')),
-                ('score_max', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(11)], verbose_name='highest De Jong Gierveld score counted')),
-                ('baseline_value', models.DecimalField(decimal_places=1, max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='baseline (%)')),
-                ('baseline_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='baseline year')),
-                ('baseline_note', models.CharField(blank=True, max_length=300, verbose_name='note on the baseline')),
-                ('target_value', models.DecimalField(decimal_places=1, max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='target (%)')),
-                ('target_year', models.PositiveSmallIntegerField(default=2028, verbose_name='target year')),
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("population", models.CharField(max_length=100, verbose_name="population")),
+                ("min_age", models.PositiveSmallIntegerField(verbose_name="minimum age")),
+                ("max_age", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="maximum age")),
+                ("indicator", models.CharField(max_length=200, verbose_name="indicator")),
+                (
+                    "score_min",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(11)],
+                        verbose_name="lowest De Jong Gierveld score counted",
+                    ),
+                ),
+                (
+                    "score_max",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(11)],
+                        verbose_name="highest De Jong Gierveld score counted",
+                    ),
+                ),
+                (
+                    "baseline_value",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="baseline (%)",
+                    ),
+                ),
+                (
+                    "baseline_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="baseline year"),
+                ),
+                ("baseline_note", models.CharField(blank=True, max_length=300, verbose_name="note on the baseline")),
+                (
+                    "target_value",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="target (%)",
+                    ),
+                ),
+                ("target_year", models.PositiveSmallIntegerField(default=2028, verbose_name="target year")),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
             ],
             options={
-                'verbose_name': 'target',
-                'verbose_name_plural': 'targets',
-                'ordering': ['position', 'code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('score_min__lte', models.F('score_max'))), name='target_score_range')],
+                "verbose_name": "target",
+                "verbose_name_plural": "targets",
+                "ordering": ["position", "code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("score_min__lte", models.F("score_max"))), name="target_score_range"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Observation',
+            name="Observation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('value', models.DecimalField(decimal_places=1, max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='value (%)')),
-                ('ci_low', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='95% interval, lower bound')),
-                ('ci_high', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='95% interval, upper bound')),
-                ('respondents', models.PositiveIntegerField(blank=True, null=True, verbose_name='respondents')),
-                ('left_out', models.PositiveIntegerField(blank=True, null=True, verbose_name='respondents left out')),
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
-                ('kern', models.ForeignKey(blank=True, help_text='Empty for the whole municipality.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='observations', to='coalition.kern', verbose_name='village')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='observations', to='monitoring.target', verbose_name='target')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="value (%)",
+                    ),
+                ),
+                (
+                    "ci_low",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="95% interval, lower bound",
+                    ),
+                ),
+                (
+                    "ci_high",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="95% interval, upper bound",
+                    ),
+                ),
+                ("respondents", models.PositiveIntegerField(blank=True, null=True, verbose_name="respondents")),
+                ("left_out", models.PositiveIntegerField(blank=True, null=True, verbose_name="respondents left out")),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
+                (
+                    "kern",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for the whole municipality.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="observations",
+                        to="coalition.kern",
+                        verbose_name="village",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="observations",
+                        to="monitoring.target",
+                        verbose_name="target",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'observation',
-                'verbose_name_plural': 'observations',
-                'ordering': ['target', 'year'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ci_low__isnull', True), ('ci_low__lte', models.F('value')), _connector='OR'), name='observation_ci_low_below_value'), models.CheckConstraint(condition=models.Q(('ci_high__isnull', True), ('ci_high__gte', models.F('value')), _connector='OR'), name='observation_ci_high_above_value')],
+                "verbose_name": "observation",
+                "verbose_name_plural": "observations",
+                "ordering": ["target", "year"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ci_low__isnull", True), ("ci_low__lte", models.F("value")), _connector="OR"
+                        ),
+                        name="observation_ci_low_below_value",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ci_high__isnull", True), ("ci_high__gte", models.F("value")), _connector="OR"
+                        ),
+                        name="observation_ci_high_above_value",
+                    ),
+                ],
             },
         ),
     ]

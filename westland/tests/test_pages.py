@@ -24,7 +24,7 @@ def test_public_pages_have_one_h1_and_speak_dutch(client, path):
     assert response.status_code == 200
     assert h1_count(response) == 1
     assert b'<html lang="nl">' in response.content
-    assert 'Naar de hoofdinhoud' in response.content.decode()  # the skip link
+    assert "Naar de hoofdinhoud" in response.content.decode()  # the skip link
 
 
 @pytest.mark.django_db

@@ -4,12 +4,11 @@ Everything created here is marked as demo (``is_demo`` and "(demo)" in names), s
 can never be mistaken for a real partner or a real measurement.
 """
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-
-from allauth.account.models import EmailAddress
 
 from coalition.constants import OrganisationStatus, Role
 from coalition.models import Domain, Kern, Membership, Organisation
@@ -77,16 +76,14 @@ class Command(BaseCommand):
             if created:
                 user.set_password(DEMO_PASSWORD)
             user.save()
-            EmailAddress.objects.update_or_create(
-                user=user, email=email, defaults={"verified": True, "primary": True}
-            )
+            EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
             for organisation_name, role in memberships:
                 Membership.objects.update_or_create(
                     user=user, organisation=organisations[organisation_name], defaults={"role": role}
                 )
             rows.append((description, email))
 
-        self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo accounts (password: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Demo accounts (password: {DEMO_PASSWORD}):"))
         for description, email in rows:
             self.stdout.write(f"  {description:<32} {email}")
         self.stdout.write("Opvolger, beleidsmedewerker and beheerder set up an authenticator app at first sign-in")
