@@ -64,3 +64,53 @@ class MembershipQuerySet(models.QuerySet):
 
     def active(self):
         return self.filter(organisation__status=OrganisationStatus.APPROVED)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self):
+        from django.utils import timezone
+
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def for_user(self, user):
+        """Invitations of the organisations the user coordinates."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(organisation__memberships__user=user, organisation__memberships__role=Role.COORDINATOR)
+
+
+class InitiativeQuerySet(models.QuerySet):
+    def published(self):
+        """What the public social map shows: active initiatives of approved partners."""
+        from .constants import InitiativeStatus
+
+        return self.filter(status=InitiativeStatus.ACTIVE, organisation__status=OrganisationStatus.APPROVED)
+
+    def for_user(self, user):
+        """Initiatives the user may see in the partner area: those of their organisations."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_officer or user.is_staff:
+            return self.all()
+        return self.filter(organisation__memberships__user=user).distinct()
+
+    def managed_by(self, user):
+        """Initiatives the user may edit: those of approved organisations they coordinate."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            organisation__status=OrganisationStatus.APPROVED,
+            organisation__memberships__user=user,
+            organisation__memberships__role=Role.COORDINATOR,
+        ).distinct()
+
+
+class ReachReportQuerySet(models.QuerySet):
+    def managed_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            initiative__organisation__status=OrganisationStatus.APPROVED,
+            initiative__organisation__memberships__user=user,
+            initiative__organisation__memberships__role=Role.COORDINATOR,
+        ).distinct()

@@ -1,10 +1,34 @@
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .constants import OrganisationStatus, Role
-from .managers import MembershipQuerySet, OrganisationQuerySet, UserManager
+from .constants import (
+    INVITATION_VALID_DAYS,
+    Frequency,
+    InitiativeKind,
+    InitiativeStatus,
+    OrganisationStatus,
+    Role,
+)
+from .managers import (
+    InitiativeQuerySet,
+    InvitationQuerySet,
+    MembershipQuerySet,
+    OrganisationQuerySet,
+    ReachReportQuerySet,
+    UserManager,
+)
+
+kvk_validator = RegexValidator(r"^[0-9]{8}$", _("A KvK number has exactly eight digits."))
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 ()-]{7,18}$", _("Enter a phone number, for example 0174 123 456 or +31 174 123 456.")
+)
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -111,7 +135,17 @@ class Organisation(models.Model):
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
     public_email = models.EmailField(_("public e-mail address"), blank=True)
-    public_phone = models.CharField(_("public phone number"), max_length=30, blank=True)
+    public_phone = models.CharField(_("public phone number"), max_length=30, blank=True, validators=[phone_validator])
+    kvk_number = models.CharField(
+        _("KvK number"),
+        max_length=8,
+        blank=True,
+        validators=[kvk_validator],
+        help_text=_("Chamber of Commerce registration number: eight digits (optional)."),
+    )
+    contribution = models.TextField(
+        _("contribution to the coalition"), blank=True, help_text=_("What your organisation does against loneliness.")
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=OrganisationStatus.choices, default=OrganisationStatus.PENDING
     )
@@ -121,6 +155,7 @@ class Organisation(models.Model):
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Fictitious organisation created by the demo data command.")
     )
+    reminded_at = models.DateTimeField(_("last reminder sent at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -162,3 +197,193 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class OrganisationEvent(models.Model):
+    """Append-only history of an organisation's status and role in the coalition."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="events", verbose_name=_("organisation")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=OrganisationStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=OrganisationStatus.choices, blank=True)
+    note = models.TextField(_("reason or note"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    notified_at = models.DateTimeField(_("coordinators e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation event")
+        verbose_name_plural = _("organisation events")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.organisation}: {self.from_status} → {self.to_status}"
+
+
+def _invitation_token():
+    return secrets.token_urlsafe(32)
+
+
+def _invitation_expiry():
+    return timezone.now() + timedelta(days=INVITATION_VALID_DAYS)
+
+
+class Invitation(models.Model):
+    """A single-use invitation to join an organisation, valid for 14 days."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("organisation")
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("valid until"), default=_invitation_expiry)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+    @property
+    def is_open(self):
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class Initiative(models.Model):
+    """An activity or service of a partner that residents can join or be referred to."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="initiatives", verbose_name=_("organisation")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    kind = models.CharField(_("kind"), max_length=30, choices=InitiativeKind.choices)
+    age_groups = models.ManyToManyField(AgeGroup, related_name="initiatives", verbose_name=_("age groups"))
+    kernen = models.ManyToManyField(Kern, related_name="initiatives", verbose_name=_("villages"))
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    is_online = models.BooleanField(_("online or by phone"), default=False)
+    frequency = models.CharField(_("how often"), max_length=20, choices=Frequency.choices)
+    schedule = models.CharField(
+        _("when"), max_length=200, blank=True, help_text=_("For example: every Tuesday 10:00–12:00.")
+    )
+    is_free = models.BooleanField(_("free of charge"), default=True)
+    cost = models.DecimalField(
+        _("cost (€)"), max_digits=7, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    max_participants = models.PositiveIntegerField(_("maximum number of participants"), null=True, blank=True)
+    accessibility = models.TextField(_("accessibility"), blank=True)
+    accepts_referrals = models.BooleanField(_("accepts referrals"), default=False)
+    contact_name = models.CharField(_("contact person"), max_length=150)
+    contact_email = models.EmailField(_("contact e-mail address"), blank=True)
+    contact_phone = models.CharField(_("contact phone number"), max_length=30, blank=True, validators=[phone_validator])
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=InitiativeStatus.choices, default=InitiativeStatus.DRAFT
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), default=timezone.now, db_index=True)
+
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="initiative_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class InitiativeChange(models.Model):
+    """Append-only history of an initiative: who changed which fields when."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changes = models.JSONField(default=dict, help_text="field name → [old, new]")
+
+    class Meta:
+        verbose_name = _("initiative change")
+        verbose_name_plural = _("initiative changes")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.initiative_id} @ {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class ReachReport(models.Model):
+    """How many people an initiative reached in one quarter."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.PROTECT, related_name="reach_reports", verbose_name=_("initiative")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), choices=[(q, f"Q{q}") for q in range(1, 5)])
+    participants = models.PositiveIntegerField(_("participants (total)"))
+    new_participants = models.PositiveIntegerField(_("new participants"))
+    volunteers = models.PositiveIntegerField(_("volunteers"))
+    meetings = models.PositiveIntegerField(_("meetings held"))
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ReachReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reach report")
+        verbose_name_plural = _("reach reports")
+        ordering = ["-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "year", "quarter"], name="reach_one_per_quarter"),
+            models.CheckConstraint(
+                condition=models.Q(new_participants__lte=models.F("participants")), name="reach_new_within_total"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.initiative} {self.year}-Q{self.quarter}"
+
+
+class ReachCount(models.Model):
+    """Participants of one age group in a reach report (the parts of the total)."""
+
+    report = models.ForeignKey(ReachReport, on_delete=models.CASCADE, related_name="counts")
+    age_group = models.ForeignKey(AgeGroup, on_delete=models.PROTECT, related_name="+")
+    participants = models.PositiveIntegerField(_("participants"))
+
+    class Meta:
+        verbose_name = _("participants by age group")
+        verbose_name_plural = _("participants by age group")
+        constraints = [models.UniqueConstraint(fields=["report", "age_group"], name="reach_count_unique_age_group")]
+
+    def __str__(self):
+        return f"{self.age_group}: {self.participants}"

@@ -8,6 +8,7 @@ e-mail on the console. Production changes environment values, never this file.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -122,7 +123,11 @@ CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "coalition.tasks.clear_expired_sessions",
-        "schedule": 60 * 60 * 24,
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "remind-partners": {
+        "task": "coalition.tasks.remind_partners",
+        "schedule": crontab(day_of_week="monday", hour=8, minute=0),
     },
 }
 

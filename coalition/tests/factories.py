@@ -4,8 +4,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth import get_user_model
 
-from coalition.constants import OrganisationStatus, Role
-from coalition.models import Domain, Membership, Organisation
+from coalition.constants import Frequency, InitiativeKind, InitiativeStatus, OrganisationStatus, Role
+from coalition.models import AgeGroup, Domain, Initiative, Kern, Membership, Organisation, ReachReport
 
 PASSWORD = "een-lang-wachtwoord-2028"
 
@@ -51,3 +51,43 @@ def add_totp(user):
     """Give a user a TOTP authenticator the way allauth stores one after activation."""
     TOTP.activate(user, generate_totp_secret())
     return Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+
+
+class InitiativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Initiative
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Koffieochtend {n}")
+    description = "Elke week samen koffie drinken en een praatje maken."
+    kind = InitiativeKind.MEETING
+    frequency = Frequency.WEEKLY
+    schedule = "dinsdag 10:00–12:00"
+    contact_name = "Fatima de Vries"
+    contact_email = "activiteiten@voorbeeld.nl"
+    status = InitiativeStatus.ACTIVE
+    accepts_referrals = True
+
+    @factory.post_generation
+    def kernen(self, create, extracted, **kwargs):
+        if create:
+            self.kernen.set(extracted if extracted is not None else Kern.objects.filter(code="naaldwijk"))
+
+    @factory.post_generation
+    def age_groups(self, create, extracted, **kwargs):
+        if create:
+            self.age_groups.set(extracted if extracted is not None else AgeGroup.objects.filter(code="ouderen"))
+
+
+class ReachReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReachReport
+
+    initiative = factory.SubFactory(InitiativeFactory)
+    year = 2026
+    quarter = 3
+    participants = 20
+    new_participants = 5
+    volunteers = 3
+    meetings = 12
