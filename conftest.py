@@ -178,3 +178,19 @@ def assert_accessible():
             assert h1_count == 1, f"{page.url} has {h1_count} <h1> elements, expected exactly one"
 
     return _assert_accessible
+
+
+@pytest.fixture
+def celery_eager():
+    """Run Celery tasks in the test process (they are queued on commit).
+
+    With REDIS_URL set (CI) tasks would otherwise go to a broker no worker reads in
+    this test; the worker itself is tested with real processes elsewhere.
+    """
+    from westland.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous

@@ -14,7 +14,9 @@ urlpatterns = [
     path("coalitie/", partner.HomeView.as_view(), name="home"),
     path("coalitie/aanmelden/", partner.RegisterOrganisationView.as_view(), name="register"),
     path("coalitie/organisaties/<int:pk>/", partner.OrganisationDetailView.as_view(), name="organisation"),
-    path("coalitie/organisaties/<int:pk>/bewerken/", partner.OrganisationUpdateView.as_view(), name="organisation_edit"),
+    path(
+        "coalitie/organisaties/<int:pk>/bewerken/", partner.OrganisationUpdateView.as_view(), name="organisation_edit"
+    ),
     path("coalitie/organisaties/<int:pk>/uitnodigen/", partner.InviteView.as_view(), name="invite"),
     path(
         "coalitie/uitnodigingen/<int:pk>/intrekken/", partner.RevokeInvitationView.as_view(), name="revoke_invitation"

@@ -7,14 +7,20 @@ from coalition import permissions
 def portal(request):
     """Navigation by role, so that the header shows each person what they may use."""
     user = getattr(request, "user", None)
-    items = [(reverse("home"), _("Home"))]
+    items = [
+        (reverse("home"), _("Home")),
+        (reverse("coalition:initiative_list"), _("Activities")),
+        (reverse("coalition:partner_list"), _("Partners")),
+    ]
     if user is not None and user.is_authenticated:
+        items.append((reverse("coalition:home"), _("Partner area")))
+        if permissions.is_officer(user):
+            items.append((reverse("coalition:review_list"), _("Admit partners")))
         if permissions.is_administrator(user):
             items.append((reverse("admin:index"), _("Administration")))
-        items.append((reverse("mfa_index"), _("Two-factor authentication")))
-    current = request.path
-    nav = [
-        {"url": url, "label": label, "current": url == current or (url != "/" and current.startswith(url))}
-        for url, label in items
-    ]
+        items.append((reverse("mfa_index"), _("Account security")))
+    # The item whose address is the longest prefix of this page is the current one.
+    matches = [url for url, _label in items if request.path == url or (url != "/" and request.path.startswith(url))]
+    current = max(matches, key=len, default=None)
+    nav = [{"url": url, "label": label, "current": url == current} for url, label in items]
     return {"portal_nav": nav}

@@ -8,8 +8,9 @@ _WIDGET_CLASSES = {
     forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
     forms.Select: "utrecht-select utrecht-select--html-select",
     forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input",
-    forms.RadioSelect: "utrecht-radio-button utrecht-radio-button--html-input",
-    forms.CheckboxSelectMultiple: "utrecht-checkbox utrecht-checkbox--html-input",
+    # Django puts a choice list's class on its wrapper <div> as well as on every input,
+    # so lists of radios and checkboxes get no class; westland.css styles their inputs.
+    forms.RadioSelect: "",
     forms.FileInput: "westland-file-input",
 }
 
@@ -26,16 +27,23 @@ def field_widget(bound_field):
     """Render a bound field's widget with the design-system class and ARIA links."""
     widget = bound_field.field.widget
     css = _widget_class(widget)
+    # Validation is the server's, in Dutch beside the field: no browser bubbles (and no
+    # :invalid styling before anything was typed). Screen readers still hear "required".
+    bound_field.form.use_required_attribute = False
     attrs = {"class": f"{css} {widget.attrs.get('class', '')}".strip()}
+    if bound_field.field.required:
+        attrs["aria-required"] = "true"
     described_by = []
     if bound_field.help_text:
         described_by.append(f"{bound_field.auto_id}_helptext")
     if bound_field.errors:
         attrs["aria-invalid"] = "true"
-        attrs["class"] += " utrecht-textbox--invalid" if "textbox" in css else " is-invalid"
+        attrs["class"] = f"{attrs['class']} {'utrecht-textbox--invalid' if 'textbox' in css else 'is-invalid'}".strip()
         described_by.append(f"{bound_field.auto_id}_error")
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
+    if not attrs["class"]:
+        del attrs["class"]
     return bound_field.as_widget(attrs=attrs)
 
 

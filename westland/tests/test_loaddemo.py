@@ -47,3 +47,27 @@ def test_loaddemo_refuses_when_debug_is_off(settings):
     with pytest.raises(CommandError):
         call_command("loaddemo")
     assert not get_user_model().objects.exists()
+
+
+def test_demo_coalition_fills_most_domains_and_leaves_one_empty(settings):
+    from coalition.models import Domain, Initiative, ReachReport
+
+    settings.DEBUG = True
+    run_loaddemo()
+    counts = (Initiative.objects.count(), ReachReport.objects.count())
+    run_loaddemo()
+    assert counts == (Initiative.objects.count(), ReachReport.objects.count())
+
+    empty = Domain.objects.filter(organisations__isnull=True)
+    assert 1 <= empty.count() <= 2
+    initiatives = Initiative.objects.published()
+    assert initiatives.count() >= 10
+    assert all(i.is_demo and i.title.endswith("(demo)") for i in initiatives)
+    assert initiatives.values("kernen").distinct().count() >= 8
+    assert initiatives.values("age_groups").distinct().count() == 3
+    reports = ReachReport.objects.all()
+    assert reports.values("year", "quarter").distinct().count() == 4
+    assert all(r.is_demo for r in reports)
+    for report in reports.prefetch_related("counts"):
+        assert sum(c.participants for c in report.counts.all()) <= report.participants
+        assert report.new_participants <= report.participants

@@ -1,4 +1,4 @@
-"""Idempotent demo data: fictitious partners and one demo account per role.
+"""Idempotent demo data: each app's fictitious data and one demo account per role.
 
 Everything created here is marked as demo (``is_demo`` and "(demo)" in names), so it
 can never be mistaken for a real partner or a real measurement.
@@ -10,18 +10,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from coalition.constants import OrganisationStatus, Role
-from coalition.models import Domain, Kern, Membership, Organisation
+from coalition import demo as coalition_demo
+from coalition.constants import Role
+from coalition.models import Membership
 
 DEMO_PASSWORD = "westland-demo-2028"
-
-ORGANISATIONS = [
-    # name, domain code, kernen, signal handler
-    ("Welzijn Westland (demo)", "zorg-en-welzijn", ["naaldwijk", "s-gravenzande", "de-lier", "monster"], True),
-    ("Kapsalon De Schaar (demo)", "ondernemers", ["naaldwijk"], False),
-    ("Bibliotheek Westland (demo)", "kunst-en-cultuur", ["naaldwijk", "wateringen", "monster"], False),
-    ("Schuldhulp Westland (demo)", "schulden-en-armoede", ["naaldwijk", "poeldijk"], False),
-]
 
 # e-mail, description, global flags, memberships (organisation name, role)
 ACCOUNTS = [
@@ -53,20 +46,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not options["force"]:
             raise CommandError("Demo accounts have a published password: refusing to load them with DEBUG off.")
         User = get_user_model()
-        organisations = {}
-        for name, domain_code, kern_codes, handler in ORGANISATIONS:
-            organisation, _ = Organisation.objects.update_or_create(
-                name=name,
-                defaults={
-                    "domain": Domain.objects.get(code=domain_code),
-                    "status": OrganisationStatus.APPROVED,
-                    "is_signal_handler": handler,
-                    "is_demo": True,
-                    "description": "Fictieve organisatie voor de demonstratie van het portaal.",
-                },
-            )
-            organisation.kernen.set(Kern.objects.filter(code__in=kern_codes))
-            organisations[name] = organisation
+        organisations = coalition_demo.load()
 
         rows = []
         for email, description, flags, memberships in ACCOUNTS:
