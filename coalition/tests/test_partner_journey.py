@@ -448,3 +448,13 @@ def test_quarter_arithmetic():
     assert Quarter(2026, 2).start == datetime.date(2026, 4, 1)
     assert Quarter(2026, 2).end == datetime.date(2026, 6, 30)
     assert Quarter.of(datetime.date(2026, 11, 28)) == Quarter(2026, 4)
+
+
+def test_partner_area_lists_due_reach_reports(client):
+    coordinator = MembershipFactory(role=Role.COORDINATOR)
+    initiative = InitiativeFactory(organisation=coordinator.organisation, title="Maatjes")
+    q = Quarter.of(timezone.localdate()).previous()
+    client.force_login(coordinator.user)
+    text = client.get(reverse("coalition:home")).content.decode()
+    assert f"Maatjes: bereik in {q}" in text
+    assert reverse("coalition:reach_report", args=[initiative.pk, q.year, q.quarter]) in text

@@ -49,8 +49,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
             )
             .order_by("organisation__name")
         )
+        managed = Initiative.objects.managed_by(user).select_related("organisation").prefetch_related("reach_reports")
         context = super().get_context_data(**kwargs)
         context["memberships"] = memberships
+        context["reach_due"] = [i for i in _with_due_reach(managed.order_by("title")) if i.reach_due]
         context["is_officer"] = permissions.is_officer(user)
         if context["is_officer"]:
             context["pending_count"] = Organisation.objects.filter(status=OrganisationStatus.PENDING).count()
