@@ -24,7 +24,11 @@ def load_reference_data():
 
     from django.apps import apps
 
-    for module in ("coalition.migrations.0002_reference_data", "monitoring.migrations.0002_reference_targets"):
+    for module in (
+        "coalition.migrations.0002_reference_data",
+        "monitoring.migrations.0002_reference_targets",
+        "signals.migrations.0002_reference_data",
+    ):
         importlib.import_module(module).load(apps, None)
 
 

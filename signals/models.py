@@ -1,1 +1,351 @@
-# Signals, routing and the follow-up workflow arrive with the signals issue.
+"""Signals of loneliness and their follow-up.
+
+Residents' personal data (name, contact details, free text) lives only in
+EncryptedTextField columns and is erased on schedule; everything else is the anonymous
+record the monitor counts.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .constants import (
+    OPEN_STATUSES,
+    ContactWay,
+    EventKind,
+    NotificationKind,
+    PreferredContact,
+    ReferralStatus,
+    SignalStatus,
+    Source,
+)
+from .fields import EncryptedTextField
+from .managers import ReferralQuerySet, SignalQuerySet
+
+
+class ReferenceItem(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ObservedSign(ReferenceItem):
+    """A sign of loneliness a filer can tick; officers edit the list."""
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("observed sign")
+        verbose_name_plural = _("observed signs")
+
+
+class Outcome(ReferenceItem):
+    """How a signal ended."""
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+
+
+class SignalSettings(models.Model):
+    """One row of settings officers manage in the admin."""
+
+    first_contact_working_days = models.PositiveSmallIntegerField(
+        _("working days until first contact"), default=3, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    retention_days = models.PositiveSmallIntegerField(
+        _("days after closing before personal data is erased"),
+        default=180,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+    )
+    crisis_text = models.TextField(
+        _("crisis lines shown above the forms"),
+        default=(
+            "Is er direct gevaar? Bel 112. Denkt iemand aan zelfdoding? Bel 113 of gratis 0800-0113, "
+            "of chat via 113.nl. Zorgen over huiselijk geweld of kindermishandeling? Bel Veilig Thuis: 0800-2000."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("signal settings")
+        verbose_name_plural = _("signal settings")
+
+    def __str__(self):
+        return str(_("Signal settings"))
+
+    @classmethod
+    def current(cls):
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class RoutingRule(models.Model):
+    """Ordered rules: the first rule whose kern and age group match decides who handles a
+    signal; empty means "any". The default rule catches the rest."""
+
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    kern = models.ForeignKey(
+        "coalition.Kern", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("village")
+    )
+    age_group = models.ForeignKey(
+        "coalition.AgeGroup",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("age group"),
+    )
+    organisation = models.ForeignKey(
+        "coalition.Organisation",
+        on_delete=models.PROTECT,
+        related_name="routing_rules",
+        verbose_name=_("handling organisation"),
+        limit_choices_to={"is_signal_handler": True},
+    )
+    is_default = models.BooleanField(_("default rule"), default=False)
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        ordering = ["is_default", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="routing_one_default_rule"
+            )
+        ]
+
+    def __str__(self):
+        if self.is_default:
+            return f"{_('default')} → {self.organisation}"
+        return f"{self.kern or '*'} / {self.age_group or '*'} → {self.organisation}"
+
+
+def _submission_token():
+    return secrets.token_urlsafe(24)
+
+
+class Signal(models.Model):
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.PARTNER_STAFF)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="filed_signals",
+        verbose_name=_("filed by"),
+    )
+    filed_for = models.ForeignKey(
+        "coalition.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="filed_signals",
+        verbose_name=_("filed on behalf of"),
+    )
+    age_group = models.ForeignKey(
+        "coalition.AgeGroup", on_delete=models.PROTECT, related_name="+", verbose_name=_("age group")
+    )
+    kern = models.ForeignKey("coalition.Kern", on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
+    signs = models.ManyToManyField(ObservedSign, blank=True, related_name="signals", verbose_name=_("observed signs"))
+    note = EncryptedTextField(_("note"), blank=True)
+    consent = models.BooleanField(_("resident agreed to be contacted"), default=False)
+    share_with_provider = models.BooleanField(
+        _("resident agreed that a provider may receive their contact details"), default=False
+    )
+    resident_name = EncryptedTextField(_("name"), blank=True)
+    resident_phone = EncryptedTextField(_("phone number"), blank=True)
+    resident_email = EncryptedTextField(_("e-mail address"), blank=True)
+    resident_address = EncryptedTextField(_("address"), blank=True)
+    preferred_contact = models.CharField(
+        _("preferred way of contact"), max_length=20, choices=PreferredContact.choices, blank=True
+    )
+    preferred_time = EncryptedTextField(_("best time to reach them"), blank=True)
+
+    status = models.CharField(_("status"), max_length=20, choices=SignalStatus.choices, default=SignalStatus.NEW)
+    handling_organisation = models.ForeignKey(
+        "coalition.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_signals",
+        verbose_name=_("handling organisation"),
+    )
+    routing_rule = models.ForeignKey(RoutingRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    first_contact_due = models.DateField(_("first contact due"), null=True, blank=True)
+    first_contact_at = models.DateField(_("first contact on"), null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_signals",
+        verbose_name=_("assigned to"),
+    )
+    outcome = models.ForeignKey(
+        Outcome, on_delete=models.PROTECT, null=True, blank=True, related_name="signals", verbose_name=_("outcome")
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    personal_data_erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
+    submission_token = models.CharField(max_length=64, unique=True, default=_submission_token, editable=False)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(_("filed at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = SignalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signal")
+        verbose_name_plural = _("signals")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["handling_organisation", "status"], name="signal_queue_idx")]
+        constraints = [
+            # Without consent no contact data may be stored (DESIGN.md, signals).
+            models.CheckConstraint(
+                condition=models.Q(consent=True)
+                | (
+                    models.Q(resident_name="")
+                    & models.Q(resident_phone="")
+                    & models.Q(resident_email="")
+                    & models.Q(resident_address="")
+                    & models.Q(share_with_provider=False)
+                ),
+                name="signal_contact_only_with_consent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self):
+        return (
+            self.status == SignalStatus.NEW
+            and self.first_contact_due is not None
+            and self.first_contact_due < timezone.localdate()
+        )
+
+    @property
+    def has_contact_details(self):
+        return any([self.resident_name, self.resident_phone, self.resident_email, self.resident_address])
+
+
+class SignalEvent(models.Model):
+    """Append-only history: who changed what, when, from which status to which."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("what"), max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=SignalStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=SignalStatus.choices, blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("signal history")
+        verbose_name_plural = _("signal history")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.signal} {self.kind}"
+
+
+class ContactMoment(models.Model):
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="contacts")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    date = models.DateField(_("date"))
+    way = models.CharField(_("way"), max_length=20, choices=ContactWay.choices)
+    note = EncryptedTextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["date", "pk"]
+
+    def __str__(self):
+        return f"{self.signal} {self.date}"
+
+
+class Referral(models.Model):
+    """A referral of a signal's resident to an initiative that accepts referrals."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="referrals")
+    initiative = models.ForeignKey(
+        "coalition.Initiative", on_delete=models.PROTECT, related_name="referrals", verbose_name=_("initiative")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.PROPOSED
+    )
+    share_contact = models.BooleanField(_("contact details shared with the provider"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("referred at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["signal", "initiative"], name="referral_unique_initiative_per_signal")
+        ]
+
+    def __str__(self):
+        return f"{self.signal} → {self.initiative}"
+
+
+class ContactDetailsView(models.Model):
+    """Audit log: every time a person saw a resident's contact details."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="audit_rows")
+    purpose = models.CharField(_("purpose"), max_length=40)
+    viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("view of contact details")
+        verbose_name_plural = _("views of contact details")
+        ordering = ["-viewed_at"]
+
+    def __str__(self):
+        return f"{self.user} {self.signal} {self.viewed_at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """Outbox: written in the same transaction as the change it announces, delivered by a
+    task, retried by beat while pending. Holds no personal data: only what and for whom."""
+
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.kind} → {self.recipient_id}"

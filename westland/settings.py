@@ -129,6 +129,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coalition.tasks.remind_partners",
         "schedule": crontab(day_of_week="monday", hour=8, minute=0),
     },
+    "retry-pending-notifications": {
+        "task": "signals.tasks.retry_pending_notifications",
+        "schedule": 5 * 60,
+    },
+    "overdue-signals-digest": {
+        "task": "signals.tasks.send_overdue_digest",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    "erase-expired-personal-data": {
+        "task": "signals.tasks.erase_expired_personal_data",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
 
 # Accounts

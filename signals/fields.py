@@ -1,0 +1,51 @@
+"""Encryption at rest for residents' personal data.
+
+A small text field on cryptography's MultiFernet: the database column only ever holds
+Fernet tokens. Keys come from settings.FIELD_ENCRYPTION_KEYS, newest first; every key
+still decrypts, so a key is rotated by putting a new one in front and re-saving rows
+(``python manage.py rotate_encryption``) before the old one is dropped.
+"""
+
+from functools import cache
+
+from cryptography.fernet import Fernet, MultiFernet
+from django.conf import settings
+from django.db import models
+
+
+@cache
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(key.encode() if isinstance(key, str) else key) for key in keys])
+
+
+def fernet() -> MultiFernet:
+    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
+
+
+def encrypt(value: str) -> str:
+    return fernet().encrypt(value.encode("utf-8")).decode("ascii")
+
+
+def decrypt(token: str) -> str:
+    return fernet().decrypt(token.encode("ascii")).decode("utf-8")
+
+
+class EncryptedTextField(models.TextField):
+    """Stores text encrypted; an empty value stays empty (nothing to protect, and it
+    lets "has this been erased" be answered without a key)."""
+
+    description = "Text encrypted at rest (Fernet)"
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value in (None, ""):
+            return value
+        return encrypt(str(value))
+
+    def from_db_value(self, value, expression, connection):
+        if value in (None, ""):
+            return value
+        return decrypt(value)
+
+    def get_internal_type(self):
+        return "TextField"
