@@ -365,7 +365,9 @@ class ReachReport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["initiative", "year", "quarter"], name="reach_one_per_quarter"),
             models.CheckConstraint(
-                condition=models.Q(new_participants__lte=models.F("participants")), name="reach_new_within_total"
+                condition=models.Q(new_participants__lte=models.F("participants")),
+                name="reach_new_within_total",
+                violation_error_message=_("New participants cannot be more than the total."),
             ),
         ]
 

@@ -194,7 +194,7 @@ def remove_member(*, membership_id: int, actor) -> None:
     Membership.objects.filter(pk=membership.pk).delete()
 
 
-def _snapshot(initiative: Initiative) -> dict:
+def snapshot_initiative(initiative: Initiative) -> dict:
     data = {}
     for field in initiative._meta.get_fields():
         if field.name in ("updated_at", "created_at", "id") or field.auto_created and not field.concrete:
@@ -214,7 +214,7 @@ def save_initiative(*, form, user, organisation=None) -> Initiative:
     instance = form.instance
     if instance.pk:
         Initiative.objects.select_for_update().filter(pk=instance.pk).get()
-        before = _snapshot(Initiative.objects.get(pk=instance.pk))
+        before = snapshot_initiative(Initiative.objects.get(pk=instance.pk))
     else:
         instance.organisation = organisation
         before = {}
@@ -224,7 +224,7 @@ def save_initiative(*, form, user, organisation=None) -> Initiative:
     initiative.updated_at = timezone.now()
     initiative.save()
     form.save_m2m()
-    after = _snapshot(initiative)
+    after = snapshot_initiative(initiative)
     changes = {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
     InitiativeChange.objects.create(initiative=initiative, changed_by=user, changes=changes)
     return initiative

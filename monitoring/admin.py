@@ -1,6 +1,7 @@
 from django.contrib import admin
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
 
 from .models import Observation, Target
 
@@ -32,6 +33,7 @@ class TargetAdmin(admin.ModelAdmin):
 @admin.register(Observation)
 class ObservationAdmin(ImportExportModelAdmin):
     resource_classes = [ObservationResource]
+    formats = [CSV, XLSX]
     list_display = ["target", "year", "kern", "value", "ci_low", "ci_high", "respondents", "source", "is_demo"]
     list_filter = ["target", "year", "is_demo"]
     list_select_related = ["target", "kern"]

@@ -265,6 +265,15 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Imports and exports in the admin (django-import-export; each admin offers CSV and XLSX
+# only): all or nothing, uploads parked in the shared cache rather than a web server's /tmp. Formula
+# escaping is done by the resources themselves (the library's setting turns every
+# XLSX cell into text and misses + - @).
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

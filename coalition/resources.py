@@ -1,0 +1,478 @@
+"""Spreadsheet import and export (CSV, XLSX) of organisations, initiatives and reach reports.
+
+Used by the Django admin through django-import-export. Three rules hold for every
+resource here, whatever the global settings say:
+
+- An import is all or nothing: it runs in one transaction, the preview (dry run) lists
+  each row's errors, and a real import that meets any failing row stores no row at all.
+- Every row is validated like a form would (``full_clean``: KvK number, phone format,
+  choices, constraints), and a reference that does not exist (a domain or kern code, an
+  organisation name, an initiative id) is an error of that row, never silently dropped.
+- Exported text that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+  ``-``, ``@``, a tab or a carriage return) is prefixed with an apostrophe, so Excel and
+  LibreOffice show it as text. Importing such a file removes the apostrophe again.
+"""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.db.models.fields import NOT_PROVIDED
+from django.utils import timezone
+from django.utils.translation import gettext
+from import_export import fields, resources, widgets
+from import_export.formats import base_formats
+from import_export.results import RowResult
+
+from .constants import OrganisationStatus
+from .models import (
+    AgeGroup,
+    Domain,
+    Initiative,
+    InitiativeChange,
+    Kern,
+    Organisation,
+    OrganisationEvent,
+    ReachReport,
+)
+from .services import snapshot_initiative
+
+# OWASP "CSV injection": a cell starting with one of these is a formula to a spreadsheet.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_ESCAPE = "'"
+
+
+def escape_formula(value):
+    """Make a text value that a spreadsheet would evaluate show as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return FORMULA_ESCAPE + value
+    return value
+
+
+def unescape_formula(value):
+    """Undo :func:`escape_formula`, so that an exported file imports unchanged ('s-Gravenzande stays)."""
+    if isinstance(value, str) and value.startswith(FORMULA_ESCAPE) and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
+class ExcelFriendlyCSV(base_formats.CSV):
+    """CSV that also reads the semicolon-separated files Excel writes with Dutch regional settings."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes) and self.encoding:
+            in_stream = in_stream.decode(self.encoding)
+        header = in_stream.split("\n", 1)[0] if isinstance(in_stream, str) else ""
+        if "delimiter" not in kwargs and header.count(";") > header.count(","):
+            kwargs["delimiter"] = ";"
+        return super().create_dataset(in_stream, **kwargs)
+
+
+SPREADSHEET_FORMATS = [ExcelFriendlyCSV, base_formats.XLSX]
+
+
+def record_initiative_change(initiative, before, user):
+    """Append what changed to the initiative's history, as ``services.save_initiative`` does."""
+    after = snapshot_initiative(initiative)
+    changes = {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
+    if changes:
+        InitiativeChange.objects.create(initiative=initiative, changed_by=user, changes=changes)
+    return changes
+
+
+def _importing_user(kwargs):
+    user = kwargs.get("user")
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+# Widgets -----------------------------------------------------------------------------
+
+
+class LookupWidget(widgets.ForeignKeyWidget):
+    """A foreign key by code, name or id; a value that matches nothing is an error of the row."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except (self.model.DoesNotExist, self.model.MultipleObjectsReturned, ValueError, TypeError) as exc:
+            raise ValueError(
+                gettext("There is no %(model)s with %(field)s “%(value)s”.")
+                % {
+                    "model": self.model._meta.verbose_name,
+                    "field": _lookup_label(self.model, self.field),
+                    "value": value,
+                }
+            ) from exc
+
+
+class CodeListWidget(widgets.ManyToManyWidget):
+    """A many-to-many field as a list of codes ("naaldwijk, de-lier"); an unknown code is an error."""
+
+    SEPARATORS = re.compile(r"[,;\n]")
+
+    def __init__(self, model, field="code", **kwargs):
+        super().__init__(model, separator=",", field=field, **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or value == "":
+            return []
+        codes = list(dict.fromkeys(code.strip() for code in self.SEPARATORS.split(str(value)) if code.strip()))
+        found = {
+            str(getattr(obj, self.field)): obj for obj in self.model.objects.filter(**{f"{self.field}__in": codes})
+        }
+        unknown = [code for code in codes if code not in found]
+        if unknown:
+            raise ValueError(
+                gettext("Unknown %(model)s %(field)s: %(codes)s.")
+                % {
+                    "model": self.model._meta.verbose_name,
+                    "field": _lookup_label(self.model, self.field),
+                    "codes": ", ".join(unknown),
+                }
+            )
+        return [found[code] for code in codes]
+
+
+class YesNoWidget(widgets.BooleanWidget):
+    """A yes/no column: 1/0, true/false, ja/nee or yes/no. Anything else is an error, not False."""
+
+    TRUE_WORDS = {"1", "true", "ja", "j", "yes", "y", "waar"}
+    FALSE_WORDS = {"0", "false", "nee", "n", "no", "onwaar"}
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int | float) and value in (0, 1):
+            return bool(value)
+        word = str(value).strip().lower()
+        if word in self.TRUE_WORDS:
+            return True
+        if word in self.FALSE_WORDS:
+            return False
+        raise ValueError(gettext("Enter ja or nee (or 1 or 0)."))
+
+
+class KeepWhenBlankWidget(widgets.CharWidget):
+    """Text of a field with a default (a status): a blank cell sets nothing."""
+
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(value, row, **kwargs) or None
+
+
+class DayWidget(widgets.DateWidget):
+    """A date: ISO (2026-03-01, as exported) or day first (1-3-2026, as Dutch Excel writes it).
+
+    Not Django's DATE_INPUT_FORMATS, which read 01/03/2026 month first. XLSX gives a
+    date cell as a datetime at midnight.
+    """
+
+    INPUT_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.formats = self.INPUT_FORMATS
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError as exc:
+            raise ValueError(gettext("Enter a date such as 2026-03-01 or 1-3-2026.")) from exc
+
+
+def _lookup_label(model, field_name):
+    if field_name == "pk":
+        return "id"
+    return str(model._meta.get_field(field_name).verbose_name)
+
+
+# Resources ---------------------------------------------------------------------------
+
+
+class SpreadsheetResource(resources.ModelResource):
+    """What every spreadsheet import and export of the portal shares (see the module docstring)."""
+
+    WIDGETS_MAP = {
+        **resources.ModelResource.WIDGETS_MAP,
+        "TextField": widgets.CharWidget,
+        "BooleanField": YesNoWidget,
+        "DateField": DayWidget,
+    }
+
+    # Related rows an export reads, fetched with the queryset instead of once per row.
+    select_related = []
+    prefetch_related = []
+
+    class Meta:
+        # Subclasses inherit these options.
+        use_transactions = True
+        clean_model_instances = True
+        skip_unchanged = True
+
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        field = super().field_from_django_field(field_name, django_field, readonly)
+        if django_field.has_default():
+            # A blank cell leaves such a field as it is (a new row gets the model's
+            # default) instead of resetting it: re-importing an export with an emptied
+            # column must not quietly turn initiatives back into drafts.
+            field.default = NOT_PROVIDED
+            field.saves_null_values = False
+            if isinstance(field.widget, widgets.CharWidget):
+                field.widget = KeepWhenBlankWidget()
+        return field
+
+    def filter_export(self, queryset, **kwargs):
+        queryset = super().filter_export(queryset, **kwargs)
+        return queryset.select_related(*self.select_related).prefetch_related(*self.prefetch_related)
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        # All or nothing: one transaction, rolled back when any row is invalid, in the
+        # preview and in the real import alike (the admin's confirm step does not ask for it).
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        if dataset.headers:
+            dataset.headers = [str(header).strip() if header is not None else header for header in dataset.headers]
+        super().before_import(dataset, **kwargs)
+
+    def before_import_row(self, row, **kwargs):
+        # CSV gives "" for an empty cell and XLSX gives None: treat both alike. Surrounding
+        # whitespace goes, as Django's form fields strip it.
+        for key, value in row.items():
+            if value is None:
+                row[key] = ""
+            elif isinstance(value, str):
+                row[key] = unescape_formula(value.strip())
+        super().before_import_row(row, **kwargs)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        # Spreadsheets often carry empty formatted rows below the data: skip them
+        # rather than failing the whole import on them.
+        if all(value is None or (isinstance(value, str) and not value.strip()) for value in row.values()):
+            row_result = self.get_row_result_class()()
+            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            return row_result
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            # The key cannot be read (an unknown organisation, a text id): no existing row.
+            # The field reports the same problem as an error of this row.
+            return None
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and not field.readonly:
+                self._check_many_to_many(field, instance, row, errors)
+        self.check_row(instance, row, errors, **kwargs)
+        if errors:
+            raise ValidationError(errors)
+
+    def _check_many_to_many(self, field, instance, row, errors):
+        """Model validation does not look at many-to-many fields: check codes and required lists here."""
+        model_field = instance._meta.get_field(field.attribute)
+        required = gettext("Give at least one code.")
+        if field.column_name not in row:
+            if instance._state.adding and not model_field.blank:
+                errors.setdefault(field.attribute, []).append(ValidationError(required, code="required"))
+            return
+        try:
+            values = field.clean(row)
+        except ValueError as exc:
+            errors.setdefault(field.attribute, []).append(ValidationError(str(exc), code="invalid"))
+            return
+        if not values and not model_field.blank:
+            errors.setdefault(field.attribute, []).append(ValidationError(required, code="required"))
+
+    def check_row(self, instance, row, errors, **kwargs):
+        """Add rules of this resource to ``errors`` (field name → list of errors)."""
+
+    def export_field(self, field, instance, **kwargs):
+        return escape_formula(super().export_field(field, instance, **kwargs))
+
+
+class OrganisationResource(SpreadsheetResource):
+    """Partner organisations, identified by name.
+
+    Status and the Signaalpunt role change only through an officer's decision
+    (``services.decide_organisation``, ``services.set_signal_handler``), which records it
+    and informs the coordinators. An import therefore adds organisations as pending and
+    refuses a row that would change either of them; it exports both.
+    """
+
+    domain = fields.Field(attribute="domain", column_name="domain", widget=LookupWidget(Domain, field="code"))
+    kernen = fields.Field(attribute="kernen", column_name="kernen", widget=CodeListWidget(Kern))
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "domain",
+            "kernen",
+            "description",
+            "website",
+            "public_email",
+            "public_phone",
+            "kvk_number",
+            "contribution",
+            "status",
+            "is_signal_handler",
+        ]
+        import_id_fields = ["name"]
+
+    select_related = ["domain"]
+    prefetch_related = ["kernen"]
+
+    def import_instance(self, instance, row, **kwargs):
+        # Remember the stored values before the row overwrites them (see check_row).
+        instance._stored_decisions = (instance.status, instance.is_signal_handler)
+        super().import_instance(instance, row, **kwargs)
+
+    def check_row(self, instance, row, errors, **kwargs):
+        status, is_signal_handler = instance._stored_decisions
+        if instance.status in OrganisationStatus.values and instance.status != status:
+            if instance._state.adding:
+                message = gettext(
+                    "A new organisation is imported as pending (aangemeld): an officer approves it in the partner area."
+                )
+            else:
+                message = gettext(
+                    "The status changes only through an officer's decision in the partner area, "
+                    "which records it and informs the coordinators. Leave it as it is (%(status)s) or empty."
+                ) % {"status": status}
+            errors.setdefault("status", []).append(ValidationError(message, code="decision"))
+        if not instance._state.adding and instance.is_signal_handler != is_signal_handler:
+            errors.setdefault("is_signal_handler", []).append(
+                ValidationError(
+                    gettext(
+                        "Whether an organisation handles signals changes only through an officer in the partner area."
+                    ),
+                    code="decision",
+                )
+            )
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        super().save_instance(instance, is_create, row, **kwargs)
+        if is_create and instance.pk:
+            OrganisationEvent.objects.create(
+                organisation=instance,
+                actor=_importing_user(kwargs),
+                to_status=instance.status,
+                note=gettext("Imported from a spreadsheet"),
+            )
+
+
+class InitiativeResource(SpreadsheetResource):
+    """Initiatives, identified by id: an empty id adds one, an id updates that initiative."""
+
+    id = fields.Field(attribute="id", column_name="id", widget=widgets.IntegerWidget(), readonly=True)
+    organisation = fields.Field(
+        attribute="organisation", column_name="organisation", widget=LookupWidget(Organisation, field="name")
+    )
+    age_groups = fields.Field(attribute="age_groups", column_name="age_groups", widget=CodeListWidget(AgeGroup))
+    kernen = fields.Field(attribute="kernen", column_name="kernen", widget=CodeListWidget(Kern))
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "id",
+            "organisation",
+            "title",
+            "description",
+            "kind",
+            "age_groups",
+            "kernen",
+            "address",
+            "is_online",
+            "frequency",
+            "schedule",
+            "is_free",
+            "cost",
+            "max_participants",
+            "accessibility",
+            "accepts_referrals",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "start_date",
+            "end_date",
+            "status",
+        ]
+        import_id_fields = ["id"]
+
+    select_related = ["organisation"]
+    prefetch_related = ["age_groups", "kernen"]
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        if new and row.get("id") not in (None, ""):
+            raise ValidationError(
+                {"id": gettext("There is no initiative with id %(id)s: leave id empty to add one.") % {"id": row["id"]}}
+            )
+        instance._history_before = {} if new else snapshot_initiative(instance)
+        super().after_init_instance(instance, new, row, **kwargs)
+
+    def check_row(self, instance, row, errors, **kwargs):
+        # As in services.save_initiative: only approved partners add initiatives.
+        organisation_changed = instance._history_before.get("organisation") != instance.organisation_id
+        if (
+            "organisation" not in errors
+            and organisation_changed
+            and instance.organisation_id
+            and not instance.organisation.is_approved
+        ):
+            errors.setdefault("organisation", []).append(
+                ValidationError(gettext("This organisation is not an approved partner."), code="not_approved")
+            )
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # Unchanged rows are skipped, so a row saved here is new or changed.
+        instance.updated_at = timezone.now()
+        super().before_save_instance(instance, row, **kwargs)
+
+    def save_m2m(self, instance, row, **kwargs):
+        super().save_m2m(instance, row, **kwargs)
+        if instance.pk:
+            record_initiative_change(instance, instance._history_before, _importing_user(kwargs))
+
+
+class ReachReportResource(SpreadsheetResource):
+    """Reach per initiative and quarter, identified by initiative id, year and quarter."""
+
+    initiative = fields.Field(
+        attribute="initiative", column_name="initiative", widget=LookupWidget(Initiative, field="pk")
+    )
+    # For people reading the file; ignored on import.
+    initiative_title = fields.Field(attribute="initiative__title", column_name="initiative_title", readonly=True)
+
+    class Meta:
+        model = ReachReport
+        fields = [
+            "initiative",
+            "initiative_title",
+            "year",
+            "quarter",
+            "participants",
+            "new_participants",
+            "volunteers",
+            "meetings",
+        ]
+        import_id_fields = ["initiative", "year", "quarter"]
+
+    select_related = ["initiative"]
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        # The person importing reports the figures (set before validation: it is required).
+        instance.reported_by = _importing_user(kwargs) or instance.reported_by
+        super().after_init_instance(instance, new, row, **kwargs)
