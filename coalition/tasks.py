@@ -34,7 +34,7 @@ def clear_expired_sessions():
 def send_organisation_decision(event_id):
     with transaction.atomic():
         event = (
-            OrganisationEvent.objects.select_for_update()
+            OrganisationEvent.objects.select_for_update(of=("self",))
             .select_related("organisation")
             .filter(pk=event_id, notified_at__isnull=True)
             .first()
@@ -64,7 +64,7 @@ def send_organisation_decision(event_id):
 def send_invitation(invitation_id):
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("organisation", "invited_by")
             .filter(pk=invitation_id, sent_at__isnull=True)
             .first()

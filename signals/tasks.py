@@ -39,7 +39,7 @@ def _link(notification):
 def deliver_notification(notification_id):
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update(skip_locked=True)
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient", "signal")
             .filter(pk=notification_id, sent_at__isnull=True)
             .first()

@@ -199,7 +199,7 @@ if not FIELD_ENCRYPTION_KEYS:
     if not DEBUG:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DEBUG is off.")
     # A fixed development key: local demo data only, never real residents.
-    FIELD_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcmVhbC1kYXRhIQ=="]
+    FIELD_ENCRYPTION_KEYS = ["d2VzdGxhbmQtZGV2ZWxvcG1lbnQtb25seS1rZXktMzI="]
 
 # Internationalisation: Dutch first, English available.
 LANGUAGE_CODE = "nl"
