@@ -137,7 +137,9 @@ def invite_member(*, organisation, inviter, email: str, role: str) -> Invitation
 @transaction.atomic
 def accept_invitation(*, token: str, user) -> Membership:
     """Join the organisation. The link is single-use and only for the invited address."""
-    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("organisation").filter(token=token).first()
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",)).select_related("organisation").filter(token=token).first()
+    )
     if invitation is None or not invitation.is_open:
         raise ValidationError(_("This invitation is no longer valid. Ask the coordinator for a new one."))
     if invitation.email.lower() != user.email.lower():
