@@ -71,3 +71,19 @@ def test_demo_coalition_fills_most_domains_and_leaves_one_empty(settings):
     for report in reports.prefetch_related("counts"):
         assert sum(c.participants for c in report.counts.all()) <= report.participants
         assert report.new_participants <= report.participants
+
+
+def test_demo_signals_in_every_state_with_and_without_consent(settings, django_capture_on_commit_callbacks):
+    from signals.constants import SignalStatus
+    from signals.models import RoutingRule, Signal
+
+    settings.DEBUG = True
+    with django_capture_on_commit_callbacks(execute=False):
+        run_loaddemo()
+        run_loaddemo()
+    signals = Signal.objects.all()
+    assert set(signals.values_list("status", flat=True)) == set(SignalStatus.values)
+    assert signals.filter(consent=False).exists() and signals.filter(consent=True).exists()
+    assert all(s.is_demo for s in signals)
+    assert signals.count() == 7
+    assert RoutingRule.objects.filter(is_default=True, organisation__name="Welzijn Westland (demo)").exists()

@@ -13,6 +13,7 @@ from django.db import transaction
 from coalition import demo as coalition_demo
 from coalition.constants import Role
 from coalition.models import Membership
+from signals import demo as signals_demo
 
 DEMO_PASSWORD = "westland-demo-2028"
 
@@ -62,6 +63,14 @@ class Command(BaseCommand):
                     user=user, organisation=organisations[organisation_name], defaults={"role": role}
                 )
             rows.append((description, email))
+
+        users = {email.split("@")[0]: User.objects.get(email=email) for email, *_rest in ACCOUNTS}
+        signals_demo.load(
+            filer=users["medewerker"],
+            filer_organisation=organisations["Kapsalon De Schaar (demo)"],
+            handler_user=users["opvolger"],
+            handler_organisation=organisations["Welzijn Westland (demo)"],
+        )
 
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Demo accounts (password: {DEMO_PASSWORD}):"))
         for description, email in rows:
