@@ -100,28 +100,7 @@ class InitiativeForm(forms.ModelForm):
 
     class Meta:
         model = Initiative
-        fields = [
-            "title",
-            "description",
-            "kind",
-            "age_groups",
-            "kernen",
-            "address",
-            "is_online",
-            "frequency",
-            "schedule",
-            "is_free",
-            "cost",
-            "max_participants",
-            "accessibility",
-            "accepts_referrals",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "start_date",
-            "end_date",
-            "status",
-        ]
+        fields = Initiative.EDITABLE_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "accessibility": forms.Textarea(attrs={"rows": 3}),

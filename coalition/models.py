@@ -305,6 +305,30 @@ class Initiative(models.Model):
 
     objects = InitiativeQuerySet.as_manager()
 
+    # What a coordinator edits (the form) and what an import may set (the resource).
+    EDITABLE_FIELDS = [
+        "title",
+        "description",
+        "kind",
+        "age_groups",
+        "kernen",
+        "address",
+        "is_online",
+        "frequency",
+        "schedule",
+        "is_free",
+        "cost",
+        "max_participants",
+        "accessibility",
+        "accepts_referrals",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "start_date",
+        "end_date",
+        "status",
+    ]
+
     class Meta:
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")

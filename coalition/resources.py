@@ -386,30 +386,7 @@ class InitiativeResource(SpreadsheetResource):
 
     class Meta:
         model = Initiative
-        fields = [
-            "id",
-            "organisation",
-            "title",
-            "description",
-            "kind",
-            "age_groups",
-            "kernen",
-            "address",
-            "is_online",
-            "frequency",
-            "schedule",
-            "is_free",
-            "cost",
-            "max_participants",
-            "accessibility",
-            "accepts_referrals",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "start_date",
-            "end_date",
-            "status",
-        ]
+        fields = ["id", "organisation", *Initiative.EDITABLE_FIELDS]
         import_id_fields = ["id"]
 
     select_related = ["organisation"]

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coalition.models import ReferenceItem
+
 from .constants import (
     OPEN_STATUSES,
     ContactWay,
@@ -25,20 +27,6 @@ from .constants import (
 )
 from .fields import EncryptedTextField
 from .managers import ReferralQuerySet, SignalQuerySet
-
-
-class ReferenceItem(models.Model):
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
 
 
 class ObservedSign(ReferenceItem):

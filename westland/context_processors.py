@@ -14,6 +14,8 @@ def portal(request):
     ]
     if user is not None and user.is_authenticated:
         items.append((reverse("coalition:home"), _("Partner area")))
+        if permissions.may_file_signals(user):
+            items.append((reverse("signals:queue"), _("Signals")))
         if permissions.is_officer(user):
             items.append((reverse("coalition:review_list"), _("Admit partners")))
         if permissions.is_administrator(user):

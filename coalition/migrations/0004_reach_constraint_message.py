@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('coalition', '0003_partners_initiatives_reach'),
+        ("coalition", "0003_partners_initiatives_reach"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='reachreport',
-            name='reach_new_within_total',
-            constraint=models.CheckConstraint(condition=models.Q(('new_participants__lte', models.F('participants'))), name='reach_new_within_total', violation_error_message='New participants cannot be more than the total.'),
+            model_name="reachreport",
+            name="reach_new_within_total",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("new_participants__lte", models.F("participants"))),
+                name="reach_new_within_total",
+                violation_error_message="New participants cannot be more than the total.",
+            ),
         ),
     ]
