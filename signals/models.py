@@ -231,6 +231,10 @@ class Signal(models.Model):
     def has_contact_details(self):
         return any([self.resident_name, self.resident_phone, self.resident_email, self.resident_address])
 
+    @property
+    def has_personal_data(self):
+        return self.has_contact_details or bool(self.note or self.preferred_time)
+
 
 class SignalEvent(models.Model):
     """Append-only history: who changed what, when, from which status to which."""

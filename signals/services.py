@@ -56,7 +56,8 @@ ALLOWED_FROM = {
 }
 
 
-def _check(signal: Signal, step: str):
+def check_step(signal: Signal, step: str):
+    """Raise TransitionNotAllowed when the signal's status does not allow this step."""
     if signal.status not in ALLOWED_FROM[step]:
         raise TransitionNotAllowed(
             _("This step is not possible: the signal is %(status)s.") % {"status": signal.get_status_display()}
@@ -185,7 +186,7 @@ def _route(signal: Signal):
 def take(*, signal_id: int, actor, assignee=None) -> Signal:
     """An opvolger takes a new signal, for themselves or a colleague of the same organisation."""
     signal = _lock(signal_id, actor)
-    _check(signal, "take")
+    check_step(signal, "take")
     assignee = _colleague(signal, assignee or actor)
     previous = signal.status
     signal.status = SignalStatus.IN_PROGRESS
@@ -200,7 +201,7 @@ def take(*, signal_id: int, actor, assignee=None) -> Signal:
 @transaction.atomic
 def assign(*, signal_id: int, actor, assignee) -> Signal:
     signal = _lock(signal_id, actor)
-    _check(signal, "assign")
+    check_step(signal, "assign")
     assignee = _colleague(signal, assignee)
     previous = signal.status
     if signal.status == SignalStatus.NEW:
@@ -214,9 +215,12 @@ def assign(*, signal_id: int, actor, assignee) -> Signal:
 
 
 def _colleague(signal, user):
-    if not Membership.objects.filter(
-        organisation_id=signal.handling_organisation_id, user=user, role=Role.HANDLER
-    ).exists():
+    if (
+        not user.is_active
+        or not Membership.objects.filter(
+            organisation_id=signal.handling_organisation_id, user=user, role=Role.HANDLER
+        ).exists()
+    ):
         raise ValidationError({"assignee": _("Choose an opvolger of the handling organisation.")})
     return user
 
@@ -224,7 +228,7 @@ def _colleague(signal, user):
 @transaction.atomic
 def log_contact(*, signal_id: int, actor, date, way, note="") -> ContactMoment:
     signal = _lock(signal_id, actor)
-    _check(signal, "log_contact")
+    check_step(signal, "log_contact")
     if date > timezone.localdate():
         raise ValidationError({"date": _("The date of the contact cannot be in the future.")})
     if date < timezone.localtime(signal.created_at).date():
@@ -245,7 +249,7 @@ def refer(*, signal_id: int, actor, initiatives) -> list[Referral]:
     """Refer the resident to initiatives that accept referrals. Contact details go along
     only when the resident agreed to share them with a provider."""
     signal = _lock(signal_id, actor)
-    _check(signal, "refer")
+    check_step(signal, "refer")
     initiatives = list(initiatives)
     if not initiatives:
         raise ValidationError({"initiatives": _("Choose at least one initiative.")})
@@ -274,7 +278,7 @@ def refer(*, signal_id: int, actor, initiatives) -> list[Referral]:
         coordinators = [
             m.user
             for m in Membership.objects.filter(
-                organisation_id=referral.initiative.organisation_id, role=Role.COORDINATOR
+                organisation_id=referral.initiative.organisation_id, role=Role.COORDINATOR, user__is_active=True
             ).select_related("user")
         ]
         _notify(NotificationKind.REFERRAL, coordinators, signal=signal, referral=referral)
@@ -293,7 +297,7 @@ def _close(signal, *, actor, outcome, note):
 @transaction.atomic
 def close(*, signal_id: int, actor, outcome, note="") -> Signal:
     signal = _lock(signal_id, actor)
-    _check(signal, "close")
+    check_step(signal, "close")
     if outcome is None:
         raise ValidationError({"outcome": _("Choose an outcome.")})
     _close(signal, actor=actor, outcome=outcome, note=note)
@@ -305,7 +309,7 @@ def close(*, signal_id: int, actor, outcome, note="") -> Signal:
 @transaction.atomic
 def reopen(*, signal_id: int, actor, reason: str) -> Signal:
     signal = _lock(signal_id, actor)
-    _check(signal, "reopen")
+    check_step(signal, "reopen")
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason for reopening.")})
     previous = signal.status
@@ -322,14 +326,17 @@ def reopen(*, signal_id: int, actor, reason: str) -> Signal:
 @transaction.atomic
 def update_referral(*, referral_id: int, actor, status: str) -> Referral:
     """The provider's coordinator reports whether the resident signed up and started."""
-    referral = Referral.objects.for_provider(actor).select_for_update(of=("self",)).filter(pk=referral_id).first()
-    if referral is None:
+    found = Referral.objects.for_provider(actor).filter(pk=referral_id).values_list("signal_id", flat=True).first()
+    if found is None:
         raise PermissionDenied
     if status not in {ReferralStatus.REGISTERED, ReferralStatus.STARTED, ReferralStatus.NOT_STARTED}:
         raise ValidationError({"status": _("Choose registered, started or not started.")})
+    # Lock the signal before its referral, in the same order as refer() and erasure,
+    # so two of these at once cannot deadlock.
+    signal = Signal.objects.select_for_update().get(pk=found)
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("initiative").get(pk=referral_id)
     referral.status = status
     referral.save(update_fields=["status", "updated_at"])
-    signal = Signal.objects.select_for_update().get(pk=referral.signal_id)
     _event(signal, EventKind.REFERRAL_UPDATED, actor=actor, note=f"{referral.initiative.title}: {status}")
     return referral
 
@@ -338,8 +345,8 @@ def update_referral(*, referral_id: int, actor, status: str) -> Referral:
 
 
 def record_contact_view(*, user, signal, purpose="detail"):
-    """Audit: every view of a resident's contact details is written down."""
-    if signal.has_contact_details:
+    """Audit: every view of a resident's personal data (contact details or free text) is written down."""
+    if signal.has_personal_data:
         ContactDetailsView.objects.create(user=user, signal=signal, purpose=purpose)
 
 
@@ -375,12 +382,14 @@ def erase_expired(now=None) -> int:
             status=SignalStatus.CLOSED, closed_at__lt=cutoff, personal_data_erased_at__isnull=True
         ).values_list("pk", flat=True)
     )
+    erased = 0
     for pk in ids:
         with transaction.atomic():
             signal = Signal.objects.select_for_update().get(pk=pk)
             if signal.personal_data_erased_at is None and signal.status == SignalStatus.CLOSED:
                 _erase(signal, actor=None, reason="retention")
-    return len(ids)
+                erased += 1
+    return erased
 
 
 def export_signal(*, signal_id: int, actor) -> dict:

@@ -3,224 +3,596 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import signals.fields
-import signals.models
 from django.conf import settings
 from django.db import migrations, models
 
+import signals.fields
+import signals.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('coalition', '0003_partners_initiatives_reach'),
+        ("coalition", "0003_partners_initiatives_reach"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ObservedSign',
+            name="ObservedSign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'observed sign',
-                'verbose_name_plural': 'observed signs',
-                'ordering': ['position', 'name'],
-                'abstract': False,
+                "verbose_name": "observed sign",
+                "verbose_name_plural": "observed signs",
+                "ordering": ["position", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Outcome',
+            name="Outcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'outcome',
-                'verbose_name_plural': 'outcomes',
-                'ordering': ['position', 'name'],
-                'abstract': False,
+                "verbose_name": "outcome",
+                "verbose_name_plural": "outcomes",
+                "ordering": ["position", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='SignalSettings',
+            name="SignalSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_contact_working_days', models.PositiveSmallIntegerField(default=3, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(30)], verbose_name='working days until first contact')),
-                ('retention_days', models.PositiveSmallIntegerField(default=180, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(730)], verbose_name='days after closing before personal data is erased')),
-                ('crisis_text', models.TextField(default='Is er direct gevaar? Bel 112. Denkt iemand aan zelfdoding? Bel 113 of gratis 0800-0113, of chat via 113.nl. Zorgen over huiselijk geweld of kindermishandeling? Bel Veilig Thuis: 0800-2000.', verbose_name='crisis lines shown above the forms')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "first_contact_working_days",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(30),
+                        ],
+                        verbose_name="working days until first contact",
+                    ),
+                ),
+                (
+                    "retention_days",
+                    models.PositiveSmallIntegerField(
+                        default=180,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(730),
+                        ],
+                        verbose_name="days after closing before personal data is erased",
+                    ),
+                ),
+                (
+                    "crisis_text",
+                    models.TextField(
+                        default="Is er direct gevaar? Bel 112. Denkt iemand aan zelfdoding? Bel 113 of gratis 0800-0113, of chat via 113.nl. Zorgen over huiselijk geweld of kindermishandeling? Bel Veilig Thuis: 0800-2000.",
+                        verbose_name="crisis lines shown above the forms",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signal settings',
-                'verbose_name_plural': 'signal settings',
+                "verbose_name": "signal settings",
+                "verbose_name_plural": "signal settings",
             },
         ),
         migrations.CreateModel(
-            name='RoutingRule',
+            name="RoutingRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('is_default', models.BooleanField(default=False, verbose_name='default rule')),
-                ('age_group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='coalition.agegroup', verbose_name='age group')),
-                ('kern', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='coalition.kern', verbose_name='village')),
-                ('organisation', models.ForeignKey(limit_choices_to={'is_signal_handler': True}, on_delete=django.db.models.deletion.PROTECT, related_name='routing_rules', to='coalition.organisation', verbose_name='handling organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                ("is_default", models.BooleanField(default=False, verbose_name="default rule")),
+                (
+                    "age_group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="coalition.agegroup",
+                        verbose_name="age group",
+                    ),
+                ),
+                (
+                    "kern",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="coalition.kern",
+                        verbose_name="village",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        limit_choices_to={"is_signal_handler": True},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="routing_rules",
+                        to="coalition.organisation",
+                        verbose_name="handling organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'routing rule',
-                'verbose_name_plural': 'routing rules',
-                'ordering': ['is_default', 'position', 'pk'],
+                "verbose_name": "routing rule",
+                "verbose_name_plural": "routing rules",
+                "ordering": ["is_default", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Signal',
+            name="Signal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(editable=False, max_length=20, unique=True, verbose_name='number')),
-                ('source', models.CharField(choices=[('medewerker', 'staff of a partner'), ('inwoner_ander', 'resident, about someone else'), ('inwoner_zelf', 'resident, about themselves')], default='medewerker', max_length=20, verbose_name='source')),
-                ('note', signals.fields.EncryptedTextField(blank=True, verbose_name='note')),
-                ('consent', models.BooleanField(default=False, verbose_name='resident agreed to be contacted')),
-                ('share_with_provider', models.BooleanField(default=False, verbose_name='resident agreed that a provider may receive their contact details')),
-                ('resident_name', signals.fields.EncryptedTextField(blank=True, verbose_name='name')),
-                ('resident_phone', signals.fields.EncryptedTextField(blank=True, verbose_name='phone number')),
-                ('resident_email', signals.fields.EncryptedTextField(blank=True, verbose_name='e-mail address')),
-                ('resident_address', signals.fields.EncryptedTextField(blank=True, verbose_name='address')),
-                ('preferred_contact', models.CharField(blank=True, choices=[('telefoon', 'by phone'), ('email', 'by e-mail'), ('huisbezoek', 'a home visit')], max_length=20, verbose_name='preferred way of contact')),
-                ('preferred_time', signals.fields.EncryptedTextField(blank=True, verbose_name='best time to reach them')),
-                ('status', models.CharField(choices=[('nieuw', 'new'), ('in_behandeling', 'in progress'), ('contact_gehad', 'contact made'), ('doorverwezen', 'referred'), ('afgesloten', 'closed')], default='nieuw', max_length=20, verbose_name='status')),
-                ('first_contact_due', models.DateField(blank=True, null=True, verbose_name='first contact due')),
-                ('first_contact_at', models.DateField(blank=True, null=True, verbose_name='first contact on')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('personal_data_erased_at', models.DateTimeField(blank=True, null=True, verbose_name='personal data erased at')),
-                ('submission_token', models.CharField(default=signals.models._submission_token, editable=False, max_length=64, unique=True)),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='filed at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('age_group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='coalition.agegroup', verbose_name='age group')),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_signals', to=settings.AUTH_USER_MODEL, verbose_name='assigned to')),
-                ('filed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='filed_signals', to=settings.AUTH_USER_MODEL, verbose_name='filed by')),
-                ('filed_for', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='filed_signals', to='coalition.organisation', verbose_name='filed on behalf of')),
-                ('handling_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='handled_signals', to='coalition.organisation', verbose_name='handling organisation')),
-                ('kern', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='coalition.kern', verbose_name='village')),
-                ('outcome', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='signals', to='signals.outcome', verbose_name='outcome')),
-                ('routing_rule', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='signals.routingrule')),
-                ('signs', models.ManyToManyField(blank=True, related_name='signals', to='signals.observedsign', verbose_name='observed signs')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(editable=False, max_length=20, unique=True, verbose_name="number")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("medewerker", "staff of a partner"),
+                            ("inwoner_ander", "resident, about someone else"),
+                            ("inwoner_zelf", "resident, about themselves"),
+                        ],
+                        default="medewerker",
+                        max_length=20,
+                        verbose_name="source",
+                    ),
+                ),
+                ("note", signals.fields.EncryptedTextField(blank=True, verbose_name="note")),
+                ("consent", models.BooleanField(default=False, verbose_name="resident agreed to be contacted")),
+                (
+                    "share_with_provider",
+                    models.BooleanField(
+                        default=False, verbose_name="resident agreed that a provider may receive their contact details"
+                    ),
+                ),
+                ("resident_name", signals.fields.EncryptedTextField(blank=True, verbose_name="name")),
+                ("resident_phone", signals.fields.EncryptedTextField(blank=True, verbose_name="phone number")),
+                ("resident_email", signals.fields.EncryptedTextField(blank=True, verbose_name="e-mail address")),
+                ("resident_address", signals.fields.EncryptedTextField(blank=True, verbose_name="address")),
+                (
+                    "preferred_contact",
+                    models.CharField(
+                        blank=True,
+                        choices=[("telefoon", "by phone"), ("email", "by e-mail"), ("huisbezoek", "a home visit")],
+                        max_length=20,
+                        verbose_name="preferred way of contact",
+                    ),
+                ),
+                (
+                    "preferred_time",
+                    signals.fields.EncryptedTextField(blank=True, verbose_name="best time to reach them"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("nieuw", "new"),
+                            ("in_behandeling", "in progress"),
+                            ("contact_gehad", "contact made"),
+                            ("doorverwezen", "referred"),
+                            ("afgesloten", "closed"),
+                        ],
+                        default="nieuw",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("first_contact_due", models.DateField(blank=True, null=True, verbose_name="first contact due")),
+                ("first_contact_at", models.DateField(blank=True, null=True, verbose_name="first contact on")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed at")),
+                (
+                    "personal_data_erased_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="personal data erased at"),
+                ),
+                (
+                    "submission_token",
+                    models.CharField(
+                        default=signals.models._submission_token, editable=False, max_length=64, unique=True
+                    ),
+                ),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="filed at"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "age_group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="coalition.agegroup",
+                        verbose_name="age group",
+                    ),
+                ),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_signals",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assigned to",
+                    ),
+                ),
+                (
+                    "filed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="filed_signals",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="filed by",
+                    ),
+                ),
+                (
+                    "filed_for",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="filed_signals",
+                        to="coalition.organisation",
+                        verbose_name="filed on behalf of",
+                    ),
+                ),
+                (
+                    "handling_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handled_signals",
+                        to="coalition.organisation",
+                        verbose_name="handling organisation",
+                    ),
+                ),
+                (
+                    "kern",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="coalition.kern",
+                        verbose_name="village",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signals",
+                        to="signals.outcome",
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "routing_rule",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="signals.routingrule",
+                    ),
+                ),
+                (
+                    "signs",
+                    models.ManyToManyField(
+                        blank=True, related_name="signals", to="signals.observedsign", verbose_name="observed signs"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signal',
-                'verbose_name_plural': 'signals',
-                'ordering': ['-created_at'],
+                "verbose_name": "signal",
+                "verbose_name_plural": "signals",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('voorgesteld', 'proposed'), ('aangemeld', 'registered'), ('gestart', 'started'), ('niet_gestart', 'not started')], default='voorgesteld', max_length=20, verbose_name='status')),
-                ('share_contact', models.BooleanField(default=False, verbose_name='contact details shared with the provider')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='referred at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='coalition.initiative', verbose_name='initiative')),
-                ('signal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='referrals', to='signals.signal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("voorgesteld", "proposed"),
+                            ("aangemeld", "registered"),
+                            ("gestart", "started"),
+                            ("niet_gestart", "not started"),
+                        ],
+                        default="voorgesteld",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "share_contact",
+                    models.BooleanField(default=False, verbose_name="contact details shared with the provider"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="referred at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="coalition.initiative",
+                        verbose_name="initiative",
+                    ),
+                ),
+                (
+                    "signal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="referrals", to="signals.signal"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'referral',
-                'verbose_name_plural': 'referrals',
-                'ordering': ['-created_at'],
+                "verbose_name": "referral",
+                "verbose_name_plural": "referrals",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('nieuw_signaal', 'new signal'), ('toegewezen', 'signal assigned'), ('doorverwijzing', 'new referral'), ('afgerond', 'signal completed'), ('overzicht_te_laat', 'overdue signals')], max_length=30)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.CharField(blank=True, max_length=300)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referral', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='signals.referral')),
-                ('signal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='signals.signal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("nieuw_signaal", "new signal"),
+                            ("toegewezen", "signal assigned"),
+                            ("doorverwijzing", "new referral"),
+                            ("afgerond", "signal completed"),
+                            ("overzicht_te_laat", "overdue signals"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.CharField(blank=True, max_length=300)),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="signals.referral",
+                    ),
+                ),
+                (
+                    "signal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="signals.signal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification',
-                'verbose_name_plural': 'notifications',
-                'ordering': ['created_at'],
+                "verbose_name": "notification",
+                "verbose_name_plural": "notifications",
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ContactMoment',
+            name="ContactMoment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('way', models.CharField(choices=[('telefoon', 'phone'), ('email', 'e-mail'), ('huisbezoek', 'home visit'), ('anders', 'other')], max_length=20, verbose_name='way')),
-                ('note', signals.fields.EncryptedTextField(blank=True, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('signal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='signals.signal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "way",
+                    models.CharField(
+                        choices=[
+                            ("telefoon", "phone"),
+                            ("email", "e-mail"),
+                            ("huisbezoek", "home visit"),
+                            ("anders", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="way",
+                    ),
+                ),
+                ("note", signals.fields.EncryptedTextField(blank=True, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "signal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="contacts", to="signals.signal"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact',
-                'verbose_name_plural': 'contacts',
-                'ordering': ['date', 'pk'],
+                "verbose_name": "contact",
+                "verbose_name_plural": "contacts",
+                "ordering": ["date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ContactDetailsView',
+            name="ContactDetailsView",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(max_length=40, verbose_name='purpose')),
-                ('viewed_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='viewed at')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('signal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='audit_rows', to='signals.signal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("purpose", models.CharField(max_length=40, verbose_name="purpose")),
+                ("viewed_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="viewed at")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "signal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="audit_rows", to="signals.signal"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'view of contact details',
-                'verbose_name_plural': 'views of contact details',
-                'ordering': ['-viewed_at'],
+                "verbose_name": "view of contact details",
+                "verbose_name_plural": "views of contact details",
+                "ordering": ["-viewed_at"],
             },
         ),
         migrations.CreateModel(
-            name='SignalEvent',
+            name="SignalEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('ingediend', 'filed'), ('doorgestuurd', 'routed'), ('opgepakt', 'taken'), ('toegewezen', 'assigned'), ('contact', 'contact logged'), ('doorverwezen', 'referred'), ('doorverwijzing', 'referral updated'), ('afgesloten', 'closed'), ('heropend', 'reopened'), ('gewist', 'personal data erased')], max_length=20, verbose_name='what')),
-                ('from_status', models.CharField(blank=True, choices=[('nieuw', 'new'), ('in_behandeling', 'in progress'), ('contact_gehad', 'contact made'), ('doorverwezen', 'referred'), ('afgesloten', 'closed')], max_length=20, verbose_name='from')),
-                ('to_status', models.CharField(blank=True, choices=[('nieuw', 'new'), ('in_behandeling', 'in progress'), ('contact_gehad', 'contact made'), ('doorverwezen', 'referred'), ('afgesloten', 'closed')], max_length=20, verbose_name='to')),
-                ('note', signals.fields.EncryptedTextField(blank=True, verbose_name='note')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('signal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='signals.signal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ingediend", "filed"),
+                            ("doorgestuurd", "routed"),
+                            ("opgepakt", "taken"),
+                            ("toegewezen", "assigned"),
+                            ("contact", "contact logged"),
+                            ("doorverwezen", "referred"),
+                            ("doorverwijzing", "referral updated"),
+                            ("afgesloten", "closed"),
+                            ("heropend", "reopened"),
+                            ("gewist", "personal data erased"),
+                        ],
+                        max_length=20,
+                        verbose_name="what",
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("nieuw", "new"),
+                            ("in_behandeling", "in progress"),
+                            ("contact_gehad", "contact made"),
+                            ("doorverwezen", "referred"),
+                            ("afgesloten", "closed"),
+                        ],
+                        max_length=20,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("nieuw", "new"),
+                            ("in_behandeling", "in progress"),
+                            ("contact_gehad", "contact made"),
+                            ("doorverwezen", "referred"),
+                            ("afgesloten", "closed"),
+                        ],
+                        max_length=20,
+                        verbose_name="to",
+                    ),
+                ),
+                ("note", signals.fields.EncryptedTextField(blank=True, verbose_name="note")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="at")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "signal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="signals.signal"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signal history',
-                'verbose_name_plural': 'signal history',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "signal history",
+                "verbose_name_plural": "signal history",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='routingrule',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('is_default',), name='routing_one_default_rule'),
+            model_name="routingrule",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_default", True)), fields=("is_default",), name="routing_one_default_rule"
+            ),
         ),
         migrations.AddIndex(
-            model_name='signal',
-            index=models.Index(fields=['handling_organisation', 'status'], name='signal_queue_idx'),
+            model_name="signal",
+            index=models.Index(fields=["handling_organisation", "status"], name="signal_queue_idx"),
         ),
         migrations.AddConstraint(
-            model_name='signal',
-            constraint=models.CheckConstraint(condition=models.Q(('consent', True), models.Q(('resident_name', ''), ('resident_phone', ''), ('resident_email', ''), ('resident_address', ''), ('share_with_provider', False)), _connector='OR'), name='signal_contact_only_with_consent'),
+            model_name="signal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("consent", True),
+                    models.Q(
+                        ("resident_name", ""),
+                        ("resident_phone", ""),
+                        ("resident_email", ""),
+                        ("resident_address", ""),
+                        ("share_with_provider", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="signal_contact_only_with_consent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.UniqueConstraint(fields=('signal', 'initiative'), name='referral_unique_initiative_per_signal'),
+            model_name="referral",
+            constraint=models.UniqueConstraint(
+                fields=("signal", "initiative"), name="referral_unique_initiative_per_signal"
+            ),
         ),
     ]
