@@ -25,6 +25,15 @@ from .managers import (
     UserManager,
 )
 
+
+class WebsiteField(models.URLField):
+    """A URL field whose form field assumes https:// for an address typed without a scheme
+    (Django 6's default; saying so now keeps forms and the admin consistent)."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
 kvk_validator = RegexValidator(r"^[0-9]{8}$", _("A KvK number has exactly eight digits."))
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 ()-]{7,18}$", _("Enter a phone number, for example 0174 123 456 or +31 174 123 456.")
@@ -133,7 +142,7 @@ class Organisation(models.Model):
     domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("domain"))
     kernen = models.ManyToManyField(Kern, blank=True, related_name="organisations", verbose_name=_("villages served"))
     description = models.TextField(_("description"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = WebsiteField(_("website"), blank=True)
     public_email = models.EmailField(_("public e-mail address"), blank=True)
     public_phone = models.CharField(_("public phone number"), max_length=30, blank=True, validators=[phone_validator])
     kvk_number = models.CharField(
