@@ -701,3 +701,23 @@ def test_a_failing_mail_server_keeps_the_notification_pending(signal, colleague,
     assert notification.sent_at is None
     assert notification.attempts == 1
     assert "mail server down" in notification.last_error
+
+
+def test_daily_digest_tells_opvolgers_about_overdue_signals_once_a_day(
+    signal, handler, colleague, celery_eager, django_capture_on_commit_callbacks
+):
+    from signals.tasks import send_overdue_digest
+
+    Signal.objects.filter(pk=signal.pk).update(first_contact_due=timezone.localdate() - datetime.timedelta(days=1))
+    fresh = SignalFactory(handling_organisation=SignalHandlerOrganisationFactory())  # not overdue: not told
+    MembershipFactory(organisation=fresh.handling_organisation, role=Role.HANDLER)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_overdue_digest() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([handler.email, colleague.email])
+    for message in mail.outbox:
+        for data in RESIDENT_DATA:
+            assert data not in message.body
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_overdue_digest() == 0  # a second run the same day sends nothing new
+    assert len(mail.outbox) == 2
