@@ -3,7 +3,23 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import scoring
+
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class Scale(models.IntegerChoices):
+    """Which version of the De Jong Gierveld scale a survey used (the number of items)."""
+
+    FULL = 11, _("11 items")
+    SHORT = 6, _("6 items (short scale)")
+
+
+class Answer(models.IntegerChoices):
+    # The answers as the questionnaire words them: the same in every language.
+    NO = scoring.NO, "nee"
+    MORE_OR_LESS = scoring.MORE_OR_LESS, "min of meer"
+    YES = scoring.YES, "ja"
 
 
 class Target(models.Model):
@@ -42,6 +58,90 @@ class Target(models.Model):
         return self.title
 
 
+class Survey(models.Model):
+    """One imported De Jong Gierveld survey file; its results are stored as observations."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    source = models.CharField(_("source"), max_length=300)
+    scale = models.PositiveSmallIntegerField(_("scale"), choices=Scale.choices)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self):
+        return f"{self.year}: {self.source}"
+
+
+def _answer_field(item):
+    return models.PositiveSmallIntegerField(f"djg{item}", choices=Answer.choices, null=True, blank=True)
+
+
+class SurveyResponse(models.Model):
+    """One anonymous response, kept for later analysis.
+
+    Never a respondent's id, name or anything else that points at a person: the scale
+    describes groups (DESIGN.md). Items the survey did not ask (the short scale) and
+    items left unanswered are empty.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("survey"))
+    age = models.PositiveSmallIntegerField(_("age"))
+    kern = models.ForeignKey(
+        "coalition.Kern",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("village"),
+    )
+    weight = models.FloatField(_("weight"), default=1.0)
+    djg1 = _answer_field(1)
+    djg2 = _answer_field(2)
+    djg3 = _answer_field(3)
+    djg4 = _answer_field(4)
+    djg5 = _answer_field(5)
+    djg6 = _answer_field(6)
+    djg7 = _answer_field(7)
+    djg8 = _answer_field(8)
+    djg9 = _answer_field(9)
+    djg10 = _answer_field(10)
+    djg11 = _answer_field(11)
+
+    class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weight__gt=0), name="survey_response_weight_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.survey_id}/{self.pk}"
+
+    @property
+    def answers(self) -> dict[int, int | None]:
+        return {item: getattr(self, f"djg{item}") for item in scoring.FULL_SCALE}
+
+
+class ObservationQuerySet(models.QuerySet):
+    def real(self):
+        return self.filter(is_demo=False)
+
+    def demo(self):
+        return self.filter(is_demo=True)
+
+
 class Observation(models.Model):
     """A measured share for a target in one year, always with its source."""
 
@@ -68,6 +168,15 @@ class Observation(models.Model):
     source = models.CharField(_("source"), max_length=300)
     note = models.TextField(_("note"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
+    survey = models.ForeignKey(
+        Survey,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="observations",
+        verbose_name=_("survey"),
+        help_text=_("The imported survey this figure was computed from."),
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -77,6 +186,8 @@ class Observation(models.Model):
         verbose_name=_("entered by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ObservationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("observation")
@@ -95,3 +206,20 @@ class Observation(models.Model):
 
     def __str__(self):
         return f"{self.target.code} {self.year}: {self.value}%"
+
+
+class ObservationChange(models.Model):
+    """Append-only history of an observation: who entered or corrected which fields when."""
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changes = models.JSONField(default=dict, help_text="field name → [old, new]")
+
+    class Meta:
+        verbose_name = _("observation change")
+        verbose_name_plural = _("observation changes")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.observation_id} @ {self.changed_at:%Y-%m-%d %H:%M}"

@@ -87,3 +87,18 @@ def test_demo_signals_in_every_state_with_and_without_consent(settings, django_c
     assert all(s.is_demo for s in signals)
     assert signals.count() == 7
     assert RoutingRule.objects.filter(is_default=True, organisation__name="Welzijn Westland (demo)").exists()
+
+
+def test_demo_observations_are_labelled_and_never_mixed_into_the_real_series(settings):
+    from monitoring.models import Observation
+
+    settings.DEBUG = True
+    real_before = set(Observation.objects.filter(is_demo=False).values_list("target__code", "year", "value"))
+    run_loaddemo()
+    run_loaddemo()
+    demo = Observation.objects.filter(is_demo=True)
+    assert demo.exists()
+    assert all("demo" in o.source.lower() for o in demo)
+    assert set(Observation.objects.filter(is_demo=False).values_list("target__code", "year", "value")) == real_before
+    real_keys = set(Observation.objects.filter(is_demo=False).values_list("target_id", "year", "kern_id"))
+    assert not real_keys & set(demo.values_list("target_id", "year", "kern_id"))

@@ -13,6 +13,7 @@ from django.db import transaction
 from coalition import demo as coalition_demo
 from coalition.constants import Role
 from coalition.models import Membership
+from monitoring import demo as monitoring_demo
 from signals import demo as signals_demo
 
 DEMO_PASSWORD = "westland-demo-2028"
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             raise CommandError("Demo accounts have a published password: refusing to load them with DEBUG off.")
         User = get_user_model()
         organisations = coalition_demo.load()
+        monitoring_demo.load()
 
         rows = []
         for email, description, flags, memberships in ACCOUNTS:

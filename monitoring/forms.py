@@ -1,0 +1,133 @@
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from coalition.models import Kern
+
+from .models import Observation, Target
+from .services import FIRST_SURVEY_YEAR
+
+# Below Django's FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), so an upload is never written to a
+# temporary file; a survey of 20,000 respondents is about 1 MB.
+DEFAULT_SURVEY_MAX_UPLOAD_SIZE = 2 * 1024 * 1024
+
+
+def survey_max_upload_size() -> int:
+    return getattr(settings, "SURVEY_MAX_UPLOAD_SIZE", DEFAULT_SURVEY_MAX_UPLOAD_SIZE)
+
+
+class ObservationForm(forms.ModelForm):
+    """An officer adds or corrects a measurement; every change is kept in its history."""
+
+    target = forms.ModelChoiceField(queryset=Target.objects.all(), label=_("Target"), empty_label=_("Choose a target"))
+    kern = forms.ModelChoiceField(
+        queryset=Kern.objects.active(),
+        label=_("Village"),
+        required=False,
+        empty_label=_("The whole municipality"),
+        help_text=_("Leave empty for a figure about the whole municipality."),
+    )
+
+    class Meta:
+        model = Observation
+        fields = ["target", "year", "kern", "value", "ci_low", "ci_high", "respondents", "left_out", "source", "note"]
+        labels = {
+            "year": _("Year"),
+            "value": _("Share (%)"),
+            "ci_low": _("95% interval, lower bound (%)"),
+            "ci_high": _("95% interval, upper bound (%)"),
+            "respondents": _("Respondents counted"),
+            "left_out": _("Respondents left out"),
+            "source": _("Source"),
+            "note": _("Note"),
+        }
+        help_texts = {
+            "value": _("The share of the target's population, e.g. 8.4 for 8.4%."),
+            "respondents": _("Respondents whose answers count in the share."),
+            "left_out": _("Respondents of the population left out because they did not answer every item."),
+            "source": _("Who measured it, and where it is published."),
+        }
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].widget.attrs.update({"min": FIRST_SURVEY_YEAR, "max": datetime.date.today().year})
+        if self.instance.pk and self.instance.kern_id and not self.instance.kern.is_active:
+            self.fields["kern"].queryset = Kern.objects.filter(is_active=True) | Kern.objects.filter(
+                pk=self.instance.kern_id
+            )
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        this_year = datetime.date.today().year
+        if not FIRST_SURVEY_YEAR <= year <= this_year:
+            raise forms.ValidationError(
+                _("Give a year from %(first)s to %(last)s.") % {"first": FIRST_SURVEY_YEAR, "last": this_year}
+            )
+        return year
+
+    def clean_source(self):
+        return self.cleaned_data["source"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        value, low, high = cleaned.get("value"), cleaned.get("ci_low"), cleaned.get("ci_high")
+        if value is not None and low is not None and low > value:
+            self.add_error("ci_low", _("The lower bound cannot be above the share."))
+        if value is not None and high is not None and high < value:
+            self.add_error("ci_high", _("The upper bound cannot be below the share."))
+        if (low is None) != (high is None) and "ci_low" not in self.errors and "ci_high" not in self.errors:
+            self.add_error("ci_high" if high is None else "ci_low", _("Give both bounds of the interval, or neither."))
+        target, year, source = cleaned.get("target"), cleaned.get("year"), cleaned.get("source")
+        if target and year and source:
+            duplicate = (
+                Observation.objects.real()
+                .filter(target=target, year=year, kern=cleaned.get("kern"), source=source)
+                .exclude(pk=self.instance.pk)
+            )
+            if duplicate.exists():
+                raise forms.ValidationError(
+                    _(
+                        "There is already an observation of this target for this year, village and source: "
+                        "correct that one instead."
+                    ),
+                    code="duplicate",
+                )
+        return cleaned
+
+
+class SurveyUploadForm(forms.Form):
+    year = forms.IntegerField(label=_("Year of the survey"))
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=300,
+        help_text=_("Who held the survey, and which one; e.g. “GGD Haaglanden, Gezondheidsmonitor 2024”."),
+    )
+    file = forms.FileField(
+        label=_("Survey file (CSV)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"] = forms.IntegerField(
+            label=self.fields["year"].label, min_value=FIRST_SURVEY_YEAR, max_value=datetime.date.today().year
+        )
+        self.fields["file"].help_text = _("At most %(max)s.") % {"max": filesizeformat(survey_max_upload_size())}
+
+    def clean_source(self):
+        return self.cleaned_data["source"].strip()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = survey_max_upload_size()
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is too large (%(size)s): the maximum is %(max)s.")
+                % {"size": filesizeformat(upload.size), "max": filesizeformat(limit)},
+                code="too_large",
+            )
+        return upload
