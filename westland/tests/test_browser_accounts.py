@@ -4,6 +4,7 @@ Every page on the way must pass axe (no serious or critical violation) and have 
 """
 
 import re
+import time
 
 import pyotp
 import pytest
@@ -40,6 +41,16 @@ BROKEN_WORDS_JS = """() => {
 def _assert_no_broken_words(page):
     broken = page.evaluate(BROKEN_WORDS_JS)
     assert not broken, f"text on {page.url} breaks inside words: {broken}"
+
+
+def fresh_totp_code(secret):
+    """A code that stays valid until the server checks it: allauth accepts only the current
+    30-second window, so never type a code in the last few seconds of one."""
+    totp = pyotp.TOTP(secret)
+    remaining = totp.interval - time.time() % totp.interval
+    if remaining < 5:
+        time.sleep(remaining + 0.5)
+    return totp.now()
 
 
 def _path(page, live_server):
@@ -88,7 +99,7 @@ def test_sign_up_confirm_sign_in_and_activate_totp(live_server, page, assert_acc
     assert_accessible(page)
     secret = page.input_value("#authenticator_secret")
     assert secret
-    page.fill("#id_code", pyotp.TOTP(secret).now())
+    page.fill("#id_code", fresh_totp_code(secret))
     page.click(SUBMIT)
     page.wait_for_url(f"{live_server.url}/accounts/2fa/recovery-codes/")
     assert_accessible(page)
