@@ -35,7 +35,8 @@ node_modules/.install.stamp: package.json package-lock.json
 
 # Only the built files the pages use are served (from static/vendor, not committed).
 VENDOR := static/vendor
-VENDOR_FILES := $(VENDOR)/utrecht/component-library.css $(VENDOR)/utrecht/design-tokens.css $(VENDOR)/htmx/htmx.min.js
+VENDOR_FILES := $(VENDOR)/utrecht/component-library.css $(VENDOR)/utrecht/design-tokens.css $(VENDOR)/htmx/htmx.min.js \
+	$(VENDOR)/plotly/plotly.min.js
 
 $(VENDOR)/utrecht/component-library.css: node_modules/.install.stamp
 	install -D -m 644 node_modules/@utrecht/component-library-css/dist/index.css $@
@@ -43,6 +44,9 @@ $(VENDOR)/utrecht/design-tokens.css: node_modules/.install.stamp
 	install -D -m 644 node_modules/@utrecht/design-tokens/dist/index.css $@
 $(VENDOR)/htmx/htmx.min.js: node_modules/.install.stamp
 	install -D -m 644 node_modules/htmx.org/dist/htmx.min.js $@
+# plotly.js as shipped inside the plotly Python package, so figure and script always match.
+$(VENDOR)/plotly/plotly.min.js: $(VENV)/.runtime.stamp
+	install -D -m 644 "$$($(PY) -c "import plotly, os; print(os.path.join(os.path.dirname(plotly.__file__), 'package_data', 'plotly.min.js'))")" $@
 
 setup: $(VENV)/.runtime.stamp $(VENDOR_FILES)
 

@@ -11,6 +11,7 @@ def portal(request):
         (reverse("home"), _("Home")),
         (reverse("coalition:initiative_list"), _("Activities")),
         (reverse("coalition:partner_list"), _("Partners")),
+        (reverse("monitoring:progress"), _("Progress")),
     ]
     if user is not None and user.is_authenticated:
         items.append((reverse("coalition:home"), _("Partner area")))
@@ -18,6 +19,7 @@ def portal(request):
             items.append((reverse("signals:queue"), _("Signals")))
         if permissions.is_officer(user):
             items.append((reverse("coalition:review_list"), _("Admit partners")))
+            items.append((reverse("monitoring:dashboard"), _("Monitor")))
         if permissions.is_administrator(user):
             items.append((reverse("admin:index"), _("Administration")))
         items.append((reverse("mfa_index"), _("Account security")))

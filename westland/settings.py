@@ -141,6 +141,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "signals.tasks.erase_expired_personal_data",
         "schedule": crontab(hour=2, minute=15),
     },
+    "warm-monitoring-caches": {
+        "task": "monitoring.tasks.warm_caches",
+        "schedule": crontab(hour=4, minute=30),
+    },
 }
 
 # Accounts

@@ -1,0 +1,32 @@
+"""Make the cached monitoring aggregates stale when the data behind them change.
+
+Every aggregate is cached under a data version (``selectors.data_version``); a change
+to any row the dashboard counts bumps it. It is bumped at once, so the same request
+sees fresh figures, and again after the transaction commits, so that a page computed
+meanwhile from the data as they were before the commit is not kept as current.
+"""
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from coalition.models import Initiative, Organisation, ReachCount, ReachReport
+from signals.models import Referral, Signal
+
+from .models import Observation, Target
+from .selectors import bump_version
+
+COUNTED_MODELS = [Observation, Target, Organisation, Initiative, ReachReport, ReachCount, Signal, Referral]
+COUNTED_RELATIONS = [Organisation.kernen.through, Initiative.kernen.through, Initiative.age_groups.through]
+
+
+def data_changed(**kwargs):
+    bump_version()
+    transaction.on_commit(bump_version, robust=True)
+
+
+for model in COUNTED_MODELS:
+    receiver(post_save, sender=model, dispatch_uid=f"monitoring-save-{model._meta.label}")(data_changed)
+    receiver(post_delete, sender=model, dispatch_uid=f"monitoring-delete-{model._meta.label}")(data_changed)
+for through in COUNTED_RELATIONS:
+    receiver(m2m_changed, sender=through, dispatch_uid=f"monitoring-m2m-{through._meta.label}")(data_changed)

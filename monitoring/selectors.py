@@ -1,0 +1,403 @@
+"""Read models for the dashboard, the public progress page and the council report.
+
+Every breakdown is one query whose grouping and counting the database does, so a page
+costs the same number of queries however many signals, partners or reports there are.
+Results are plain Python values (dicts of counts keyed by ids), cached in the shared
+cache under a data version that ``receivers.py`` bumps whenever the data behind them
+change, and that ``tasks.warm_caches`` fills every night.
+
+Officers see aggregates only (DESIGN.md, roles): nothing here returns a signal's
+personal fields, and small counts are suppressed where they are shown (``charts.py``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models.functions import TruncDate, TruncMonth
+from django.utils import timezone
+
+from coalition.constants import InitiativeStatus, OrganisationStatus
+from coalition.models import AgeGroup, Domain, Initiative, Kern, Organisation, ReachCount
+from signals.models import Outcome, Referral, Signal
+from signals.routing import working_days_between
+
+from .models import Observation, Target
+from .progress import Measurement, Plan, Progress, assess
+
+VERSION_KEY = "monitoring:data-version"
+# A safety net for changes that bypass save() (queryset.update()); receivers handle the rest.
+CACHE_TIMEOUT = 6 * 60 * 60
+DEFAULT_MONTHS = 12
+
+
+# Cache versioning -------------------------------------------------------------------
+
+
+def data_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Start from the clock rather than 0, so that entries stored under an evicted
+        # version can never be read again as current.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_version() -> None:
+    """Make every cached aggregate stale (called when their data change)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def cached(name: str, key: str, compute):
+    """``compute()``'s value, from the cache while the data have not changed."""
+    cache_key = f"monitoring:{name}:{data_version()}:{key}"
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, CACHE_TIMEOUT)
+    return value
+
+
+# Filters ----------------------------------------------------------------------------
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def add_months(month: datetime.date, count: int) -> datetime.date:
+    index = month.year * 12 + month.month - 1 + count
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def quarter_of(month: datetime.date) -> tuple[int, int]:
+    return month.year, (month.month - 1) // 3 + 1
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the dashboard shows: months ``start``…``end`` (both the first of a month,
+    inclusive) and optionally one domain, age group and village (by id)."""
+
+    start: datetime.date
+    end: datetime.date
+    domain: int | None = None
+    age_group: int | None = None
+    kern: int | None = None
+    include_demo: bool = False
+
+    @classmethod
+    def default(cls, today: datetime.date | None = None, **kwargs) -> Filters:
+        """The last twelve months, this one included."""
+        end = first_of_month(today or timezone.localdate())
+        return cls(start=add_months(end, 1 - DEFAULT_MONTHS), end=end, **kwargs)
+
+    @property
+    def months(self) -> list[datetime.date]:
+        months, month = [], self.start
+        while month <= self.end:
+            months.append(month)
+            month = add_months(month, 1)
+        return months
+
+    @property
+    def quarters(self) -> list[tuple[int, int]]:
+        return sorted({quarter_of(month) for month in self.months})
+
+    def period(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """The period as aware datetimes in the portal's time zone: [from, until)."""
+        tz = timezone.get_current_timezone()
+        start = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=tz)
+        until = datetime.datetime.combine(add_months(self.end, 1), datetime.time.min, tzinfo=tz)
+        return start, until
+
+    @property
+    def key(self) -> str:
+        return (
+            f"{self.start:%Y-%m}_{self.end:%Y-%m}_d{self.domain or ''}_a{self.age_group or ''}"
+            f"_k{self.kern or ''}_{int(self.include_demo)}"
+        )
+
+
+# Reference data ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    domains: list[Item]
+    age_groups: list[Item]
+    kernen: list[Item]
+    outcomes: list[Item]
+
+
+def _items(queryset) -> list[Item]:
+    return [Item(*row) for row in queryset.order_by("position", "name").values_list("id", "code", "name")]
+
+
+def reference() -> Reference:
+    """Domains, age groups, villages and outcomes in their order (active ones)."""
+
+    def compute():
+        return Reference(
+            domains=_items(Domain.objects.active()),
+            age_groups=_items(AgeGroup.objects.active()),
+            kernen=_items(Kern.objects.active()),
+            outcomes=_items(Outcome.objects.active()),
+        )
+
+    return cached("reference", "all", compute)
+
+
+# Targets ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetSummary:
+    code: str
+    title: str
+    population: str
+    indicator: str
+    source: str
+    baseline_note: str
+    notes: str
+    plan: Plan
+    measurements: list[Measurement]  # real figures, whole municipality, by year
+    demo: list[Measurement] = field(default_factory=list)  # demo figures: never mixed in
+
+    @property
+    def progress(self) -> Progress:
+        return assess(self.plan, self.measurements)
+
+    @property
+    def demo_progress(self) -> Progress | None:
+        """Where demo data would put the target: only to show how the monitor works."""
+        return assess(self.plan, self.demo) if self.demo else None
+
+
+def _measurement(observation: Observation) -> Measurement:
+    return Measurement(
+        year=observation.year,
+        value=observation.value,
+        ci_low=observation.ci_low,
+        ci_high=observation.ci_high,
+        respondents=observation.respondents,
+        source=observation.source,
+    )
+
+
+def targets() -> list[TargetSummary]:
+    """The targets with their measurements for the whole municipality (kern empty)."""
+
+    def compute():
+        observations = Observation.objects.filter(kern__isnull=True).order_by("year", "pk")
+        summaries = []
+        for target in Target.objects.order_by("position", "code").prefetch_related(
+            Prefetch("observations", queryset=observations, to_attr="municipal")
+        ):
+            summaries.append(
+                TargetSummary(
+                    code=target.code,
+                    title=target.title,
+                    population=target.population,
+                    indicator=target.indicator,
+                    source=target.source,
+                    baseline_note=target.baseline_note,
+                    notes=target.notes,
+                    plan=Plan(target.baseline_value, target.baseline_year, target.target_value, target.target_year),
+                    measurements=[_measurement(o) for o in target.municipal if not o.is_demo],
+                    demo=[_measurement(o) for o in target.municipal if o.is_demo],
+                )
+            )
+        return summaries
+
+    return cached("targets", "all", compute)
+
+
+# Coalition --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Coalition:
+    partners: dict[int, int]  # domain id → approved partners
+    initiatives: dict[int, int]  # domain id → active initiatives on the social map
+    initiatives_by_age: dict[tuple[int, int], int]  # (domain id, age group id) → initiatives
+    reach: dict[tuple[tuple[int, int], int], int]  # ((year, quarter), age group id) → participants
+
+
+def _counts(rows, *keys, value="n") -> dict:
+    counts = {}
+    for row in rows:
+        key = row[keys[0]] if len(keys) == 1 else tuple(row[k] for k in keys)
+        counts[key] = row[value]
+    return counts
+
+
+def coalition(filters: Filters) -> Coalition:
+    """Partners and initiatives now (by domain, village and age group), and the reach
+    reported for the quarters of the period."""
+
+    def compute():
+        partners = Organisation.objects.approved()
+        initiatives = Initiative.objects.filter(
+            status=InitiativeStatus.ACTIVE, organisation__status=OrganisationStatus.APPROVED
+        )
+        reach = ReachCount.objects.all()
+        if not filters.include_demo:
+            partners = partners.filter(is_demo=False)
+            initiatives = initiatives.filter(is_demo=False, organisation__is_demo=False)
+            reach = reach.filter(report__is_demo=False)
+        if filters.domain:
+            partners = partners.filter(domain_id=filters.domain)
+            initiatives = initiatives.filter(organisation__domain_id=filters.domain)
+            reach = reach.filter(report__initiative__organisation__domain_id=filters.domain)
+        if filters.kern:
+            # An organisation or initiative names a village once: no duplicate rows.
+            partners = partners.filter(kernen=filters.kern)
+            initiatives = initiatives.filter(kernen=filters.kern)
+            reach = reach.filter(report__initiative__kernen=filters.kern)
+        if filters.age_group:
+            reach = reach.filter(age_group_id=filters.age_group)
+        (first_year, first_quarter), (last_year, last_quarter) = filters.quarters[0], filters.quarters[-1]
+        reach = reach.filter(
+            Q(report__year__gt=first_year) | Q(report__year=first_year, report__quarter__gte=first_quarter),
+            Q(report__year__lt=last_year) | Q(report__year=last_year, report__quarter__lte=last_quarter),
+        )
+        # With an age group chosen, the totals count only initiatives for that age group.
+        counted = initiatives.filter(age_groups=filters.age_group) if filters.age_group else initiatives
+        reach_rows = reach.values("report__year", "report__quarter", "age_group").annotate(n=Sum("participants"))
+        return Coalition(
+            partners=_counts(partners.values("domain").annotate(n=Count("pk")).order_by(), "domain"),
+            initiatives=_counts(
+                counted.values("organisation__domain").annotate(n=Count("pk", distinct=True)).order_by(),
+                "organisation__domain",
+            ),
+            initiatives_by_age=_counts(
+                initiatives.filter(age_groups__isnull=False)
+                .values("organisation__domain", "age_groups")
+                .annotate(n=Count("pk", distinct=True))
+                .order_by(),
+                "organisation__domain",
+                "age_groups",
+            ),
+            reach={
+                ((row["report__year"], row["report__quarter"]), row["age_group"]): row["n"]
+                for row in reach_rows.order_by()
+            },
+        )
+
+    return cached("coalition", filters.key, compute)
+
+
+# Signals ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signals:
+    by_month: dict[tuple[str, int], int]  # ("2026-03", age group id) → signals
+    by_domain: dict[int | None, int]  # filer's domain id (None: no organisation) → signals
+    by_kern: dict[int, int]
+    consent: dict[int, tuple[int, int]]  # age group id → (signals, with consent)
+    first_contact: dict[int, int]  # working days from filing to first contact → signals
+    outcomes: dict[int | None, int]  # outcome id (None: not closed) → signals
+    referrals: dict[tuple[int, str], int]  # (initiative's domain id, referral status) → referrals
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_kern.values())
+
+    @property
+    def median_working_days(self) -> float | None:
+        return weighted_median(self.first_contact)
+
+
+def weighted_median(counts: dict[int, int]) -> float | None:
+    """The median of values given as {value: how often}."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    lower, upper = (total - 1) // 2, total // 2  # 0-based positions of the middle value(s)
+    seen, found = 0, {}
+    for value in sorted(counts):
+        following = seen + counts[value]
+        for position in (lower, upper):
+            if seen <= position < following:
+                found[position] = value
+        seen = following
+    return (found[lower] + found[upper]) / 2
+
+
+def _month_key(value) -> str:
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{value:%Y-%m}"
+
+
+def signals(filters: Filters) -> Signals:
+    """Signals filed in the period, and referrals made in it."""
+
+    def compute():
+        start, until = filters.period()
+        filed = Signal.objects.filter(created_at__gte=start, created_at__lt=until)
+        referrals = Referral.objects.filter(created_at__gte=start, created_at__lt=until)
+        if not filters.include_demo:
+            filed = filed.filter(is_demo=False)
+            referrals = referrals.filter(signal__is_demo=False)
+        if filters.age_group:
+            filed = filed.filter(age_group_id=filters.age_group)
+            referrals = referrals.filter(signal__age_group_id=filters.age_group)
+        if filters.kern:
+            filed = filed.filter(kern_id=filters.kern)
+            referrals = referrals.filter(signal__kern_id=filters.kern)
+        if filters.domain:
+            # The organisation involved: the partner that filed, the one behind the initiative.
+            filed = filed.filter(filed_for__domain_id=filters.domain)
+            referrals = referrals.filter(initiative__organisation__domain_id=filters.domain)
+        filed = filed.order_by()  # no default ordering in GROUP BY
+
+        by_month = {
+            (_month_key(row["month"]), row["age_group"]): row["n"]
+            for row in filed.annotate(month=TruncMonth("created_at"))
+            .values("month", "age_group")
+            .annotate(n=Count("pk"))
+        }
+        first_contact = Counter()
+        pairs = (
+            filed.filter(first_contact_at__isnull=False)
+            .annotate(day=TruncDate("created_at"))
+            .values("day", "first_contact_at")
+            .annotate(n=Count("pk"))
+        )
+        for row in pairs:
+            first_contact[working_days_between(row["day"], row["first_contact_at"])] += row["n"]
+        consent = filed.values("age_group").annotate(n=Count("pk"), yes=Count("pk", filter=Q(consent=True)))
+        return Signals(
+            by_month=by_month,
+            by_domain=_counts(filed.values("filed_for__domain").annotate(n=Count("pk")), "filed_for__domain"),
+            by_kern=_counts(filed.values("kern").annotate(n=Count("pk")), "kern"),
+            consent={row["age_group"]: (row["n"], row["yes"]) for row in consent},
+            first_contact=dict(first_contact),
+            outcomes=_counts(filed.values("outcome").annotate(n=Count("pk")), "outcome"),
+            referrals=_counts(
+                referrals.values("initiative__organisation__domain", "status").annotate(n=Count("pk")).order_by(),
+                "initiative__organisation__domain",
+                "status",
+            ),
+        )
+
+    return cached("signals", filters.key, compute)
