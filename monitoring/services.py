@@ -85,7 +85,9 @@ def save_observation(*, form, user) -> Observation:
     instance = form.instance
     if instance.pk:
         before = snapshot_observation(
-            Observation.objects.select_for_update().select_related("target", "kern", "survey").get(pk=instance.pk)
+            Observation.objects.select_for_update(of=("self",))
+            .select_related("target", "kern", "survey")
+            .get(pk=instance.pk)
         )
     else:
         before = {}
