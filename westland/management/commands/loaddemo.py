@@ -43,8 +43,18 @@ class Command(BaseCommand):
             help="Load demo accounts even though DEBUG is off (load tests, acceptance environments).",
         )
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # The demo's notifications go out when the transaction commits (on the console in
+        # development): print the accounts after them, where whoever ran `make run` sees them.
+        with transaction.atomic():
+            rows = self._load(options)
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Demo accounts (password: {DEMO_PASSWORD}):"))
+        for description, email in rows:
+            self.stdout.write(f"  {description:<32} {email}")
+        self.stdout.write("Opvolger, beleidsmedewerker and beheerder set up an authenticator app at first sign-in")
+        self.stdout.write("when PORTAL_ENFORCE_MFA is on.")
+
+    def _load(self, options):
         if not settings.DEBUG and not options["force"]:
             raise CommandError("Demo accounts have a published password: refusing to load them with DEBUG off.")
         User = get_user_model()
@@ -74,8 +84,4 @@ class Command(BaseCommand):
             handler_organisation=organisations["Welzijn Westland (demo)"],
         )
 
-        self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Demo accounts (password: {DEMO_PASSWORD}):"))
-        for description, email in rows:
-            self.stdout.write(f"  {description:<32} {email}")
-        self.stdout.write("Opvolger, beleidsmedewerker and beheerder set up an authenticator app at first sign-in")
-        self.stdout.write("when PORTAL_ENFORCE_MFA is on.")
+        return rows
