@@ -2,11 +2,13 @@
 
 from django.views.generic import DetailView, ListView, TemplateView
 
+from westland.pagination import ForgivingPaginationMixin
+
 from .. import selectors
 from ..forms_public import InitiativeFilterForm
 
 
-class InitiativeListView(ListView):
+class InitiativeListView(ForgivingPaginationMixin, ListView):
     """The social map, filtered by the GET form; the filters stay in every page link."""
 
     template_name = "coalition/initiative_list.html"
@@ -20,18 +22,9 @@ class InitiativeListView(ListView):
     def get_queryset(self):
         return selectors.search_initiatives(**self.form.filters())
 
-    def paginate_queryset(self, queryset, page_size):
-        # A shared link may point past the last page once results have shrunk: show
-        # the nearest page instead of a 404.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["form"] = self.form
-        page = context["page_obj"]
-        context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
         return context
 
 

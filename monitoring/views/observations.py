@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import CreateView, ListView, UpdateView
 
 from coalition.views.officer import OfficerRequiredMixin
+from westland.pagination import ForgivingPaginationMixin
 
 from .. import services
 from ..forms import ObservationForm
@@ -29,7 +30,7 @@ def history_rows(observation):
     ]
 
 
-class ObservationListView(OfficerRequiredMixin, ListView):
+class ObservationListView(ForgivingPaginationMixin, OfficerRequiredMixin, ListView):
     template_name = "monitoring/observation_list.html"
     context_object_name = "observations"
     paginate_by = 50
@@ -46,8 +47,6 @@ class ObservationListView(OfficerRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = context["page_obj"]
-        context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
         context["targets"] = Target.objects.all()
         context["current_target"] = self.target
         return context

@@ -13,6 +13,7 @@ from django.views.generic import DetailView, FormView, ListView
 from coalition import permissions
 from coalition.constants import Role
 from coalition.models import Initiative, Organisation
+from westland.pagination import ForgivingPaginationMixin
 
 from .. import services
 from ..constants import FILER_STATUS
@@ -86,7 +87,7 @@ class ReceiptView(LoginRequiredMixin, DetailView):
         return context
 
 
-class QueueView(LoginRequiredMixin, ListView):
+class QueueView(ForgivingPaginationMixin, LoginRequiredMixin, ListView):
     """/signalen/: the signals this user filed, and the way to the other signal pages
     their roles open."""
 
@@ -102,12 +103,6 @@ class QueueView(LoginRequiredMixin, ListView):
             .order_by("-created_at", "-pk")
         )
 
-    def paginate_queryset(self, queryset, page_size):
-        # An old link past the last page shows the nearest page instead of a 404.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
@@ -115,12 +110,10 @@ class QueueView(LoginRequiredMixin, ListView):
         for signal in signals:
             signal.filer_status = FILER_STATUS[signal.status]
         roles = permissions.roles_of(user)
-        page = context["page_obj"]
         context.update(
             {
                 "signals": signals,
                 "object_list": signals,
-                "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
                 "may_file": bool(roles),
                 "is_handler": Role.HANDLER in roles,
                 "is_provider": Role.COORDINATOR in roles and Initiative.objects.managed_by(user).exists(),

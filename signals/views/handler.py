@@ -21,6 +21,7 @@ from django.views.generic import ListView, TemplateView
 from coalition import permissions
 from coalition.constants import Role
 from coalition.views.partner import add_form_errors
+from westland.pagination import ForgivingPaginationMixin
 
 from .. import services
 from ..constants import OPEN_STATUSES, SignalStatus
@@ -48,7 +49,7 @@ class HandlerRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
         return Role.HANDLER in permissions.roles_of(self.request.user)
 
 
-class HandlerQueueView(HandlerRequiredMixin, ListView):
+class HandlerQueueView(ForgivingPaginationMixin, HandlerRequiredMixin, ListView):
     """The signals of the user's organisation(s): overdue first, then by due date.
 
     Shows no name or contact detail of a resident: the queue is a worklist, the detail
@@ -97,12 +98,6 @@ class HandlerQueueView(HandlerRequiredMixin, ListView):
             .order_by("overdue_rank", F("first_contact_due").asc(nulls_last=True), "created_at", "pk")
         )
 
-    def paginate_queryset(self, queryset, page_size):
-        # A bookmarked page past the end shows the last page instead of a 404.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
     def get_status_counts(self):
         """Counts per status in one query (conditional aggregation in the database)."""
         aggregates = {status: Count("pk", filter=Q(status=status)) for status in SignalStatus.values}
@@ -124,13 +119,11 @@ class HandlerQueueView(HandlerRequiredMixin, ListView):
         ]
         for tab in tabs:
             tab["current"] = tab["value"] == current
-        page = context["page_obj"]
         context.update(
             {
                 "form": self.form,
                 "tabs": tabs,
                 "overdue_count": counts["overdue_count"],
-                "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
             }
         )
         return context

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from coalition.views.partner import add_form_errors
+from westland.pagination import ForgivingPaginationMixin
 
 from .. import services
 from ..constants import ReferralStatus
@@ -38,7 +39,7 @@ CONTACT_FIELDS = [
 ]
 
 
-class ReferralListView(LoginRequiredMixin, ListView):
+class ReferralListView(ForgivingPaginationMixin, LoginRequiredMixin, ListView):
     template_name = "signals/referral_list.html"
     context_object_name = "referrals"
     paginate_by = 20
@@ -50,17 +51,6 @@ class ReferralListView(LoginRequiredMixin, ListView):
             .only(*PROVIDER_FIELDS)
             .order_by("-created_at", "-pk")
         )
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        page = context["page_obj"]
-        context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-        return context
 
 
 class ReferralDetailView(LoginRequiredMixin, DetailView):
