@@ -28,6 +28,7 @@ def load_reference_data():
         "coalition.migrations.0002_reference_data",
         "monitoring.migrations.0002_reference_targets",
         "signals.migrations.0002_reference_data",
+        "signals.migrations.0004_misuse_outcome",
     ):
         importlib.import_module(module).load(apps, None)
 

@@ -24,7 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from signals.constants import ReferralStatus
+from signals.constants import ReferralStatus, Source
 
 from . import selectors
 from .progress import MIN_RESPONDENTS, Progress, Status, describe, percent
@@ -636,6 +636,21 @@ def signal_charts(reference: selectors.Reference, data: selectors.Signals, filte
             horizontal=True,
         )
     )
+    charts.append(
+        count_chart(
+            "signals-by-source",
+            _("Signals by source"),
+            _(
+                "Who passed the signal on: staff of a partner, a resident worried about someone else, or a resident "
+                "asking for company for themselves (the public form)."
+            ),
+            row_header=_("Source"),
+            categories=[label for _value, label in Source.choices],
+            series=[(_("Signals"), PRIMARY)],
+            values=[[data.by_source.get(value, 0)] for value, _label in Source.choices],
+            horizontal=True,
+        )
+    )
     charts.append(consent_chart(age_groups, data))
     charts.append(first_contact_chart(data))
 
@@ -708,7 +723,10 @@ def consent_chart(age_groups, data: selectors.Signals) -> Chart:
     return Chart(
         "consent",
         _("Consent to be contacted"),
-        _("Share of signals where the resident agreed to be contacted, per age group."),
+        _(
+            "Share of signals where the resident agreed to be contacted, per age group. Residents' reports about "
+            "someone else are not counted: that person was not asked."
+        ),
         figure,
         table,
     )

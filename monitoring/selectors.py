@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from coalition.constants import InitiativeStatus, OrganisationStatus
 from coalition.models import AgeGroup, Domain, Initiative, Kern, Organisation, ReachCount
+from signals.constants import Source
 from signals.models import Outcome, Referral, Signal
 from signals.routing import working_days_between
 
@@ -312,7 +313,8 @@ class Signals:
     by_month: dict[tuple[str, int], int]  # ("2026-03", age group id) → signals
     by_domain: dict[int | None, int]  # filer's domain id (None: no organisation) → signals
     by_kern: dict[int, int]
-    consent: dict[int, tuple[int, int]]  # age group id → (signals, with consent)
+    by_source: dict[str, int]  # signals.constants.Source value → signals
+    consent: dict[int, tuple[int, int]]  # age group id → (signals, with consent), where consent was asked
     first_contact: dict[int, int]  # working days from filing to first contact → signals
     outcomes: dict[int | None, int]  # outcome id (None: not closed) → signals
     referrals: dict[tuple[int, str], int]  # (initiative's domain id, referral status) → referrals
@@ -385,11 +387,17 @@ def signals(filters: Filters) -> Signals:
         )
         for row in pairs:
             first_contact[working_days_between(row["day"], row["first_contact_at"])] += row["n"]
-        consent = filed.values("age_group").annotate(n=Count("pk"), yes=Count("pk", filter=Q(consent=True)))
+        # A resident reporting about someone else could not ask that person: no consent question.
+        consent = (
+            filed.exclude(source=Source.RESIDENT_OTHER)
+            .values("age_group")
+            .annotate(n=Count("pk"), yes=Count("pk", filter=Q(consent=True)))
+        )
         return Signals(
             by_month=by_month,
             by_domain=_counts(filed.values("filed_for__domain").annotate(n=Count("pk")), "filed_for__domain"),
             by_kern=_counts(filed.values("kern").annotate(n=Count("pk")), "kern"),
+            by_source=_counts(filed.values("source").annotate(n=Count("pk")), "source"),
             consent={row["age_group"]: (row["n"], row["yes"]) for row in consent},
             first_contact=dict(first_contact),
             outcomes=_counts(filed.values("outcome").annotate(n=Count("pk")), "outcome"),

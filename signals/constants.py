@@ -58,6 +58,7 @@ class NotificationKind(models.TextChoices):
     REFERRAL = "doorverwijzing", _("new referral")
     CLOSED = "afgerond", _("signal completed")
     OVERDUE_DIGEST = "overzicht_te_laat", _("overdue signals")
+    RECEIPT = "ontvangstbevestiging", _("receipt for the reporter")
 
 
 # What the filer sees: status only, never the handler's notes.

@@ -75,8 +75,39 @@ def load(*, filer, filer_organisation, handler_user, handler_organisation) -> in
             services.refer(signal_id=signal.pk, actor=handler_user, initiatives=[referral_target])
         if stage == "closed":
             services.close(signal_id=signal.pk, actor=handler_user, outcome=Outcome.objects.get(code=outcome))
+    created += _load_public()
     # One overdue signal so the queue shows what "te laat" looks like.
     Signal.objects.filter(submission_token="demo-1").update(
         first_contact_due=timezone.localdate() - datetime.timedelta(days=2)
     )
+    return created
+
+
+# token, about themselves, kern, age group, signs: the two kinds of public report.
+PUBLIC_SIGNALS = [
+    ("demo-publiek-1", False, "honselersdijk", "ouderen", ["alleen-weinig-contact"]),
+    ("demo-publiek-2", True, "kwintsheul", "volwassenen", ["recent-verhuisd", "zegt-eenzaam"]),
+]
+
+
+def _load_public() -> int:
+    created = 0
+    for token, about_self, kern, age, signs in PUBLIC_SIGNALS:
+        if Signal.objects.filter(submission_token=token).exists():
+            continue
+        data = {
+            "submission_token": token,
+            "kern": Kern.objects.get(code=kern),
+            "age_group": AgeGroup.objects.get(code=age),
+            "note": "Demo: fictieve melding via het openbare formulier.",
+            "resident_whereabouts": "" if about_self else "Demo: de flat boven de bakker, 2e verdieping.",
+            "reporter_name": "Demo-melder",
+            "reporter_phone": "0174 000 001",
+            "reporter_email": "demo-melder@example.org",
+        }
+        signal, _created = services.file_public_signal(
+            cleaned_data=data, signs=ObservedSign.objects.filter(code__in=signs), about_self=about_self
+        )
+        Signal.objects.filter(pk=signal.pk).update(is_demo=True)
+        created += 1
     return created

@@ -159,6 +159,14 @@ class Signal(models.Model):
         _("preferred way of contact"), max_length=20, choices=PreferredContact.choices, blank=True
     )
     preferred_time = EncryptedTextField(_("best time to reach them"), blank=True)
+    # Public intake about someone else: where a professional may find the resident. The
+    # resident was not asked, so this is a description, not contact details given with consent.
+    resident_whereabouts = EncryptedTextField(_("where the resident can be found"), blank=True)
+    # Public intake: the resident who reported (about someone else) and can be asked a
+    # question back. About themselves, the reporter is the resident (resident_* fields).
+    reporter_name = EncryptedTextField(_("name of the reporter"), blank=True)
+    reporter_phone = EncryptedTextField(_("phone number of the reporter"), blank=True)
+    reporter_email = EncryptedTextField(_("e-mail address of the reporter"), blank=True)
 
     status = models.CharField(_("status"), max_length=20, choices=SignalStatus.choices, default=SignalStatus.NEW)
     handling_organisation = models.ForeignKey(
@@ -210,6 +218,18 @@ class Signal(models.Model):
                 ),
                 name="signal_contact_only_with_consent",
             ),
+            # Only a resident reporting about someone else leaves their own details and a
+            # description of where the person lives.
+            models.CheckConstraint(
+                condition=models.Q(source=Source.RESIDENT_OTHER)
+                | (
+                    models.Q(reporter_name="")
+                    & models.Q(reporter_phone="")
+                    & models.Q(reporter_email="")
+                    & models.Q(resident_whereabouts="")
+                ),
+                name="signal_reporter_only_from_residents",
+            ),
         ]
 
     def __str__(self):
@@ -232,8 +252,26 @@ class Signal(models.Model):
         return any([self.resident_name, self.resident_phone, self.resident_email, self.resident_address])
 
     @property
+    def has_reporter_details(self):
+        return any([self.reporter_name, self.reporter_phone, self.reporter_email, self.resident_whereabouts])
+
+    @property
     def has_personal_data(self):
-        return self.has_contact_details or bool(self.note or self.preferred_time)
+        return self.has_contact_details or self.has_reporter_details or bool(self.note or self.preferred_time)
+
+    @property
+    def is_public(self):
+        """Filed by a resident through the public intake, not by a partner's staff."""
+        return self.source != Source.PARTNER_STAFF
+
+    @property
+    def receipt_email(self):
+        """Where the reporter's receipt goes: the reporter, or the resident who asked for themselves."""
+        if self.source == Source.RESIDENT_OTHER:
+            return self.reporter_email
+        if self.source == Source.RESIDENT_SELF:
+            return self.resident_email
+        return ""
 
 
 class SignalEvent(models.Model):
@@ -328,7 +366,11 @@ class Notification(models.Model):
     kind = models.CharField(max_length=30, choices=NotificationKind.choices)
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Empty for a reporter's receipt: its address is read from the (encrypted) signal at
+    # delivery, so the outbox never holds it.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -338,6 +380,13 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False)
+                | models.Q(kind=NotificationKind.RECEIPT, signal__isnull=False),
+                name="notification_has_recipient",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.kind} → {self.recipient_id}"
+        return f"{self.kind} → {self.recipient_id or 'reporter'}"

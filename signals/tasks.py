@@ -20,7 +20,7 @@ from coalition.models import Membership
 
 from . import services
 from .constants import NotificationKind, SignalStatus
-from .models import Notification, Signal
+from .models import Notification, Signal, SignalSettings
 
 logger = logging.getLogger(__name__)
 
@@ -28,11 +28,19 @@ MAX_ATTEMPTS = 20
 
 
 def _link(notification):
+    if notification.kind == NotificationKind.RECEIPT:
+        return reverse("coalition:initiative_list")
     if notification.kind == NotificationKind.REFERRAL:
         return reverse("signals:referrals")
     if notification.kind == NotificationKind.CLOSED or notification.signal_id is None:
         return reverse("signals:queue")
     return reverse("signals:detail", args=[notification.signal_id])
+
+
+def _address(notification) -> str:
+    if notification.kind == NotificationKind.RECEIPT:
+        return notification.signal.receipt_email
+    return notification.recipient.email
 
 
 @shared_task
@@ -46,17 +54,26 @@ def deliver_notification(notification_id):
         )
         if notification is None:
             return False  # already sent, or being sent by another worker right now
+        address = _address(notification)
+        if not address:  # a receipt whose signal was erased before it went out
+            notification.sent_at = timezone.now()
+            notification.last_error = "no address"
+            notification.save(update_fields=["sent_at", "last_error"])
+            return False
         # E-mails carry no personal data of the resident: the kind, the number and a link.
         context = {
             "notification": notification,
             "number": notification.signal.number if notification.signal_id else "",
             "url": settings.SITE_URL + _link(notification),
         }
+        if notification.kind == NotificationKind.RECEIPT:
+            current = SignalSettings.current()
+            context.update(days=current.first_contact_working_days, crisis_text=current.crisis_text)
         with translation.override(settings.LANGUAGE_CODE):
             subject = render_to_string(f"signals/email/{notification.kind}_subject.txt", context).strip()
             body = render_to_string(f"signals/email/{notification.kind}.txt", context)
         try:
-            send_mail(subject, body, None, [notification.recipient.email])
+            send_mail(subject, body, None, [address])
         except Exception as exc:  # the mail server is down: keep it pending for the retry
             notification.attempts += 1
             notification.last_error = str(exc)[:300]

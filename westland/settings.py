@@ -184,7 +184,11 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
+    # The public intake (/signaal-doorgeven/): reports per client IP address.
+    "public_intake": env.str("PUBLIC_INTAKE_RATE", default="10/h/ip"),
 }
+# The public intake refuses a report sent sooner than this after the form was opened.
+PUBLIC_INTAKE_MIN_SECONDS = env.int("PUBLIC_INTAKE_MIN_SECONDS", default=8)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Eén tegen eenzaamheid Westland"
 # Roles that see residents' personal data or approve partners must use TOTP.

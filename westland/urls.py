@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("coalition.urls")),
     path("signalen/", include("signals.urls")),
+    path("signaal-doorgeven/", include("signals.urls_public")),
     path("", include("monitoring.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

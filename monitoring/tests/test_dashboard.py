@@ -131,7 +131,7 @@ def test_one_h1_and_every_chart_has_a_table_and_a_csv_link(officer_client):
     text = response.content.decode()
     assert len(re.findall(r"<h1[\s>]", text)) == 1
     dashboard = response.context["dashboard"]
-    assert len(dashboard.charts) == 4 + 3 + 7
+    assert len(dashboard.charts) == 4 + 3 + 8  # targets, coalition, signals (with "by source")
     for chart in dashboard.charts:
         assert f'data-chart="{chart.data_id}"' in text
         assert f'id="{chart.data_id}" type="application/json"' in text  # json_script, no inline script
@@ -474,9 +474,9 @@ def test_the_dashboard_computes_in_a_fixed_number_of_queries(officer_client):
     # Session (only when sessions live in the database, not in Redis) and user, the
     # navigation's roles, the three filter selects; then the aggregates: reference lists
     # (4), targets and their observations (2), the coalition (4) and signals with
-    # referrals (7).
+    # referrals (8).
     session = 1 if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db" else 0
-    assert len(queries) == session + 2 + 3 + 4 + 2 + 4 + 7, [q["sql"][:80] for q in queries]
+    assert len(queries) == session + 2 + 3 + 4 + 2 + 4 + 8, [q["sql"][:80] for q in queries]
 
 
 @pytest.mark.django_db

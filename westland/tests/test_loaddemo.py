@@ -74,7 +74,7 @@ def test_demo_coalition_fills_most_domains_and_leaves_one_empty(settings):
 
 
 def test_demo_signals_in_every_state_with_and_without_consent(settings, django_capture_on_commit_callbacks):
-    from signals.constants import SignalStatus
+    from signals.constants import SignalStatus, Source
     from signals.models import RoutingRule, Signal
 
     settings.DEBUG = True
@@ -85,7 +85,8 @@ def test_demo_signals_in_every_state_with_and_without_consent(settings, django_c
     assert set(signals.values_list("status", flat=True)) == set(SignalStatus.values)
     assert signals.filter(consent=False).exists() and signals.filter(consent=True).exists()
     assert all(s.is_demo for s in signals)
-    assert signals.count() == 7
+    assert signals.count() == 9  # seven from staff, one of each kind from the public intake
+    assert set(signals.values_list("source", flat=True)) == set(Source.values)
     assert RoutingRule.objects.filter(is_default=True, organisation__name="Welzijn Westland (demo)").exists()
 
 
