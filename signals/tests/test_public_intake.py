@@ -469,3 +469,14 @@ def test_the_dashboard_counts_signals_by_source(client, signaalpunt, officer, st
     assert rows["inwoner, over iemand anders"] == 6
     assert rows["inwoner, over zichzelf"] == 7
     assert rows["medewerker van een partner"] == 0
+
+
+def test_behind_the_load_balancer_the_limit_counts_the_residents_address(client, signaalpunt, settings):
+    """Every request arrives from the proxy's address: the limit must use the client's."""
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "public_intake": "1/h/ip"}
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    first = client.post(START, complete(opened(client)), HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    other = client.post(START, complete(opened(client)), HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy)
+    again = client.post(START, complete(opened(client)), HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    assert (first.status_code, other.status_code, again.status_code) == (302, 302, 429)
