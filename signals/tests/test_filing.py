@@ -18,7 +18,7 @@ from signals import routing, services
 from signals.constants import ContactWay, EventKind, SignalStatus
 from signals.models import ObservedSign, Outcome, Signal, SignalSettings
 
-from .factories import RoutingRuleFactory, SignalFactory, SignalHandlerOrganisationFactory
+from .factories import SignalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +30,6 @@ QUEUE = reverse("signals:queue")
 def english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
-
-
-@pytest.fixture
-def signaalpunt():
-    """The approved signal-handling organisation the default routing rule sends everything to."""
-    organisation = SignalHandlerOrganisationFactory(name="Signaalpunt Westland")
-    RoutingRuleFactory(organisation=organisation, is_default=True)
-    return organisation
 
 
 @pytest.fixture

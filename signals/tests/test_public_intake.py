@@ -20,20 +20,11 @@ from signals.constants import NotificationKind, SignalStatus, Source
 from signals.forms_public import started_token
 from signals.models import ContactDetailsView, Notification, ObservedSign, Outcome, Signal, SignalSettings
 
-from .factories import RoutingRuleFactory, SignalHandlerOrganisationFactory
-
 pytestmark = pytest.mark.django_db
 
 START = reverse("intake:start")
 WHISPER = "Mevrouw op nummer 12 zit sinds de dood van haar man alleen thuis."
 WHEREABOUTS = "De flat boven de bakker aan de Voorstraat, 2e verdieping"
-
-
-@pytest.fixture
-def signaalpunt():
-    organisation = SignalHandlerOrganisationFactory(name="Signaalpunt Westland")
-    RoutingRuleFactory(organisation=organisation, is_default=True)
-    return organisation
 
 
 @pytest.fixture
