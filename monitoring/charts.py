@@ -724,8 +724,8 @@ def consent_chart(age_groups, data: selectors.Signals) -> Chart:
         "consent",
         _("Consent to be contacted"),
         _(
-            "Share of signals where the resident agreed to be contacted, per age group. Residents' reports about "
-            "someone else are not counted: that person was not asked."
+            "Share of signals where the resident agreed to be contacted, per age group. Only signals from partners' "
+            "staff count: the public form does not ask for consent."
         ),
         figure,
         table,

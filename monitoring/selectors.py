@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from coalition.constants import InitiativeStatus, OrganisationStatus
 from coalition.models import AgeGroup, Domain, Initiative, Kern, Organisation, ReachCount
-from signals.constants import Source
+from signals.constants import MISUSE, Source
 from signals.models import Outcome, Referral, Signal
 from signals.routing import working_days_between
 
@@ -371,6 +371,8 @@ def signals(filters: Filters) -> Signals:
             filed = filed.filter(filed_for__domain_id=filters.domain)
             referrals = referrals.filter(initiative__organisation__domain_id=filters.domain)
         filed = filed.order_by()  # no default ordering in GROUP BY
+        # Every figure leaves out pranks (closed as misuse); only the outcomes show them.
+        all_filed, filed = filed, filed.exclude(outcome__code=MISUSE)
 
         by_month = {
             (_month_key(row["month"]), row["age_group"]): row["n"]
@@ -387,9 +389,10 @@ def signals(filters: Filters) -> Signals:
         )
         for row in pairs:
             first_contact[working_days_between(row["day"], row["first_contact_at"])] += row["n"]
-        # A resident reporting about someone else could not ask that person: no consent question.
+        # Consent is asked on the staff form only: a resident asking for themselves always
+        # agrees, one reporting about someone else could not ask that person.
         consent = (
-            filed.exclude(source=Source.RESIDENT_OTHER)
+            filed.filter(source=Source.PARTNER_STAFF)
             .values("age_group")
             .annotate(n=Count("pk"), yes=Count("pk", filter=Q(consent=True)))
         )
@@ -400,7 +403,7 @@ def signals(filters: Filters) -> Signals:
             by_source=_counts(filed.values("source").annotate(n=Count("pk")), "source"),
             consent={row["age_group"]: (row["n"], row["yes"]) for row in consent},
             first_contact=dict(first_contact),
-            outcomes=_counts(filed.values("outcome").annotate(n=Count("pk")), "outcome"),
+            outcomes=_counts(all_filed.values("outcome").annotate(n=Count("pk")), "outcome"),
             referrals=_counts(
                 referrals.values("initiative__organisation__domain", "status").annotate(n=Count("pk")).order_by(),
                 "initiative__organisation__domain",

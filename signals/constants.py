@@ -10,6 +10,9 @@ class SignalStatus(models.TextChoices):
     CLOSED = "afgesloten", _("closed")
 
 
+# The outcome code of a public report that was not a real concern (migration 0004).
+MISUSE = "misbruik"
+
 OPEN_STATUSES = [SignalStatus.NEW, SignalStatus.IN_PROGRESS, SignalStatus.CONTACTED, SignalStatus.REFERRED]
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from coalition.constants import Role
 from coalition.models import AgeGroup, Initiative, Kern
 
-from .constants import ContactWay, SignalStatus
+from .constants import MISUSE, ContactWay, SignalStatus
 from .models import Outcome
 
 # The queue's status filter: the open signals by default, one status, or everything.
@@ -186,6 +186,12 @@ class CloseForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, signal, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not signal.is_public:
+            # Misuse is for public reports: a partner's staff member is known and accountable.
+            self.fields["outcome"].queryset = self.fields["outcome"].queryset.exclude(code=MISUSE)
 
 
 class ReopenForm(forms.Form):

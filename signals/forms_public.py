@@ -41,12 +41,22 @@ class IntakeMetaForm(forms.Form):
 
     submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64, min_length=16)
     started = forms.CharField(widget=forms.HiddenInput, max_length=200)
-    # The honeypot: hidden from people (and from screen readers) by CSS, filled by bots.
-    website = forms.CharField(required=False, max_length=200, label=_("Leave this field empty"))
+    # The honeypot: hidden from people (and from screen readers) by CSS, filled by bots. Its
+    # name is one that browsers and password managers do not fill in by themselves.
+    referentie = forms.CharField(
+        required=False,
+        max_length=200,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
     @property
     def is_bot(self) -> bool:
-        return bool(self.cleaned_data.get("website"))
+        return bool(self.cleaned_data.get("referentie"))
+
+    def without_honeypot(self):
+        """The same hidden values with the honeypot empty, for showing the page again."""
+        return IntakeMetaForm(initial={name: self.cleaned_data[name] for name in ("submission_token", "started")})
 
     def too_fast(self) -> bool:
         elapsed = seconds_since(self.cleaned_data["started"])
@@ -124,8 +134,10 @@ class ConcernForm(forms.Form):
     def __init__(self, *args, about_self: bool, **kwargs):
         super().__init__(*args, **kwargs)
         fields = self.fields
+        self.about_self = about_self
         if about_self:
             # About yourself there is nothing to describe: the Signaalpunt contacts you.
+            self.title = _("What is going on?")
             del fields["resident_whereabouts"]
             fields["signs"].label = _("What applies to you?")
             fields["note"].label = _("Tell us in a few words what you would like")
@@ -140,6 +152,13 @@ class ConcernForm(forms.Form):
             fields["note"].help_text = _("What did you see or hear? At most 1000 characters.")
             fields["age_group"].label = _("About how old is this person?")
             fields["kern"].label = _("Village where this person lives")
+
+    def clean(self):
+        cleaned = super().clean()
+        said_nothing = not cleaned.get("signs") and not cleaned.get("note", "").strip()
+        if not self.about_self and said_nothing and not {"note", "signs"} & set(self.errors):
+            self.add_error("note", _("Tick what you noticed, or write in a few words what worries you."))
+        return cleaned
 
 
 class ContactForm(forms.Form):

@@ -265,6 +265,11 @@ class Signal(models.Model):
         return self.source != Source.PARTNER_STAFF
 
     @property
+    def is_about_someone_else(self):
+        """A resident's report about someone who was not asked (and may not know)."""
+        return self.source == Source.RESIDENT_OTHER
+
+    @property
     def receipt_email(self):
         """Where the reporter's receipt goes: the reporter, or the resident who asked for themselves."""
         if self.source == Source.RESIDENT_OTHER:

@@ -17,6 +17,7 @@ from coalition.models import Initiative, Membership
 
 from . import routing
 from .constants import (
+    MISUSE,
     OPEN_STATUSES,
     EventKind,
     NotificationKind,
@@ -374,7 +375,12 @@ def close(*, signal_id: int, actor, outcome, note="") -> Signal:
     check_step(signal, "close")
     if outcome is None:
         raise ValidationError({"outcome": _("Choose an outcome.")})
+    if outcome.code == MISUSE and not signal.is_public:
+        raise ValidationError({"outcome": _("Only a report from the public form can be closed as misuse.")})
     _close(signal, actor=actor, outcome=outcome, note=note)
+    if outcome.code == MISUSE:
+        # A prank may name a real person: nothing of it is kept for the retention period.
+        _erase(signal, actor=actor, reason="misuse")
     if signal.filed_by_id and signal.filed_by.is_active:
         _notify(NotificationKind.CLOSED, [signal.filed_by], signal=signal)
     return signal
@@ -432,6 +438,7 @@ def _erase(signal: Signal, *, actor, reason: str):
     signal.personal_data_erased_at = timezone.now()
     signal.save(update_fields=[*PERSONAL_FIELDS, "preferred_contact", "share_with_provider", "personal_data_erased_at"])
     signal.contacts.update(note="")
+    signal.notifications.exclude(last_error="").update(last_error="")
     signal.events.exclude(note="").update(note="")
     signal.referrals.update(share_contact=False)
     SignalEvent.objects.create(signal=signal, kind=EventKind.ERASED, actor=actor, to_status=signal.status, note="")
@@ -488,8 +495,9 @@ def export_signal(*, signal_id: int, actor) -> dict:
         "address": signal.resident_address,
         "preferred_contact": signal.get_preferred_contact_display(),
         "preferred_time": signal.preferred_time,
+        # Where the resident can be found is about them; who reported them is not theirs to
+        # know (AVG art. 15(4): the rights of others), so the reporter is left out.
         "whereabouts": signal.resident_whereabouts,
-        "reporter": {"name": signal.reporter_name, "phone": signal.reporter_phone, "email": signal.reporter_email},
         "status": signal.get_status_display(),
         "handling_organisation": str(signal.handling_organisation or ""),
         "contacts": [

@@ -37,6 +37,12 @@ def _link(notification):
     return reverse("signals:detail", args=[notification.signal_id])
 
 
+def _describe(exc: Exception) -> str:
+    """What went wrong, without the message: an SMTP error's text names the address."""
+    code = getattr(exc, "smtp_code", None)
+    return f"{type(exc).__name__}{f' {code}' if code else ''}"[:300]
+
+
 def _address(notification) -> str:
     if notification.kind == NotificationKind.RECEIPT:
         return notification.signal.receipt_email
@@ -76,9 +82,9 @@ def deliver_notification(notification_id):
             send_mail(subject, body, None, [address])
         except Exception as exc:  # the mail server is down: keep it pending for the retry
             notification.attempts += 1
-            notification.last_error = str(exc)[:300]
+            notification.last_error = _describe(exc)
             notification.save(update_fields=["attempts", "last_error"])
-            logger.warning("Notification %s not sent: %s", notification_id, exc)
+            logger.warning("Notification %s not sent: %s", notification_id, notification.last_error)
             return False
         notification.sent_at = timezone.now()
         notification.attempts += 1

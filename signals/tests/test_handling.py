@@ -700,7 +700,7 @@ def test_a_failing_mail_server_keeps_the_notification_pending(signal, colleague,
     notification.refresh_from_db()
     assert notification.sent_at is None
     assert notification.attempts == 1
-    assert "mail server down" in notification.last_error
+    assert notification.last_error == "ConnectionRefusedError"  # the type only: an SMTP text names addresses
 
 
 def test_daily_digest_tells_opvolgers_about_overdue_signals_once_a_day(

@@ -44,7 +44,7 @@ def opened(client, seconds_ago=60):
     return {
         "submission_token": hidden(response, "submission_token"),
         "started": started_token(time.time() - seconds_ago),
-        "website": "",
+        "referentie": "",
     }
 
 
@@ -283,7 +283,7 @@ def test_a_way_to_reach_the_reporter_is_required(client, signaalpunt):
     [
         ("contact-reporter_phone", "bel me maar", "Vul een telefoonnummer in, bijvoorbeeld 0174 123 456"),
         ("contact-reporter_email", "kees@", "Vul een e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."),
-        ("contact-reporter_name", "   ", "Geef uw naam, zodat het Signaalpunt weet naar wie het moet vragen."),
+        ("contact-reporter_name", "   ", "Geef uw naam, zodat het Signaalpunt weet met wie het contact opneemt."),
     ],
 )
 def test_a_reporter_contact_that_cannot_be_right_is_refused(client, signaalpunt, field, value, message):
@@ -331,15 +331,20 @@ def test_a_replayed_post_files_nothing_new(client, signaalpunt):
 
 
 def test_a_filled_honeypot_files_nothing(client, signaalpunt):
-    response = client.post(START, complete(opened(client), website="https://spam.example"))
+    response = client.post(START, complete(opened(client), referentie="https://spam.example"))
     assert response.status_code == 400
-    assert 'id="intake-refusal"' in response.content.decode()
+    html = response.content.decode()
+    assert "Uw melding kon niet worden verstuurd" in html
+    assert "<title>Fout:" in html
+    # Shown again with the honeypot empty, so a person whose browser filled it can send again.
+    assert "spam.example" not in html
+    assert 'value="Kees van der Berg"' in html
     assert Signal.objects.count() == 0
 
 
 def test_the_honeypot_is_hidden_from_people(client):
     html = client.get(START).content.decode()
-    assert re.search(r'<div class="westland-hp">.*?name="website"', html, re.S)
+    assert re.search(r'<div class="westland-hp">.*?name="referentie"', html, re.S)
     assert ".westland-hp { display: none; }" in (settings.BASE_DIR / "static/css/westland.css").read_text()
 
 
@@ -430,11 +435,13 @@ def test_erasure_removes_the_reporter_and_the_whereabouts(public_signal, opvolge
     assert public_signal.personal_data_erased_at is not None
 
 
-def test_the_access_export_includes_the_reporter(public_signal, opvolger):
+def test_the_residents_access_export_never_names_the_reporter(public_signal, opvolger):
     exported = services.export_signal(signal_id=public_signal.pk, actor=opvolger)
-    assert exported["reporter"]["name"] == "Kees van der Berg"
-    assert exported["whereabouts"] == WHEREABOUTS
+    assert exported["whereabouts"] == WHEREABOUTS  # about the resident: theirs to see
     assert exported["source"] == "inwoner, over iemand anders"
+    text = repr(exported)
+    for reporter in ("Kees", "06 12 34 56 78", "kees@voorbeeld.nl"):
+        assert reporter not in text
 
 
 def test_the_dashboard_counts_signals_by_source(client, signaalpunt, officer, staff_member):
@@ -471,3 +478,108 @@ def test_behind_the_load_balancer_the_limit_counts_the_residents_address(client,
     other = client.post(START, complete(opened(client)), HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy)
     again = client.post(START, complete(opened(client)), HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
     assert (first.status_code, other.status_code, again.status_code) == (302, 302, 429)
+
+
+def test_switching_to_myself_drops_the_description_of_someones_home(client, signaalpunt):
+    meta = opened(client)
+    # Step 2 was filled in for someone else; then the person goes back and chooses "myself".
+    step2 = client.post(START, {**meta, "wie-about": "zelf", **concern(), "step": "1", "action": "next"})
+    assert WHEREABOUTS not in step2.content.decode()
+    client.post(START, complete(meta, about="zelf"))
+    assert Signal.objects.get().resident_whereabouts == ""
+
+
+def test_a_tampered_or_missing_step_or_action_never_fails(client, signaalpunt):
+    meta = opened(client)
+    for step in ("99", "-3", "drie", ""):
+        response = client.post(START, {**meta, "wie-about": "ander", "step": step, "action": "next"})
+        assert response.status_code in (200, 400), step
+    # The last step without the send button shows the last step again and files nothing.
+    response = client.post(START, complete(meta, action=None))
+    assert response.status_code == 200 and "Stap 3 van 3" in response.content.decode()
+    assert Signal.objects.count() == 0
+    # Without the hidden fields of our own page the person starts again.
+    response = client.post(START, {"wie-about": "ander", "step": "1", "action": "next"})
+    assert "Het formulier was niet compleet" in response.content.decode()
+    assert "Stap 1 van 3" in response.content.decode()
+
+
+def test_a_concern_about_someone_else_must_say_something(client, signaalpunt):
+    data = complete(opened(client), **{"zorg-signs": None, "zorg-note": "  "})
+    response = client.post(START, data)
+    assert response.status_code == 400
+    assert field_error(response, "zorg-note") == (
+        "Vink aan wat u opviel, of schrijf in een paar woorden op waar u zich zorgen over maakt."
+    )
+    assert Signal.objects.count() == 0
+    # Asking for company for yourself needs no explanation.
+    quiet = complete(opened(client), about="zelf", **{"zorg-signs": None, "zorg-note": ""})
+    assert client.post(START, quiet).status_code == 302
+
+
+def test_a_refused_receipt_leaves_no_address_in_the_outbox(client, signaalpunt, settings, caplog):
+    """The mail server's error text names the address: neither the outbox nor the log keeps it."""
+    from signals.tasks import deliver_notification
+
+    client.post(START, complete(opened(client)))
+    receipt = Notification.objects.get(kind=NotificationKind.RECEIPT)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    assert deliver_notification(receipt.pk) is False
+    receipt.refresh_from_db()
+    assert receipt.sent_at is None and receipt.attempts == 1
+    assert receipt.last_error == "ConnectionRefusedError"
+    assert "kees@voorbeeld.nl" not in caplog.text
+
+
+def test_the_outbox_error_is_erased_with_the_signal(public_signal, opvolger):
+    Notification.objects.filter(signal=public_signal).update(last_error="SMTPRecipientsRefused 550")
+    services.erase_personal_data(signal_id=public_signal.pk, actor=opvolger)
+    assert not Notification.objects.filter(signal=public_signal).exclude(last_error="").exists()
+
+
+def test_misuse_is_offered_for_public_reports_only_and_erases_at_once(client, public_signal, opvolger):
+    from django.core.exceptions import ValidationError
+
+    from .factories import SignalFactory
+
+    misuse = Outcome.objects.get(code="misbruik")
+    staff_signal = SignalFactory(handling_organisation=public_signal.handling_organisation)
+    client.force_login(opvolger)
+    public_page = client.get(reverse("signals:detail", args=[public_signal.pk])).content.decode()
+    staff_page = client.get(reverse("signals:detail", args=[staff_signal.pk])).content.decode()
+    assert "Misbruik (geen echte melding)" in public_page
+    assert "Misbruik (geen echte melding)" not in staff_page
+    with pytest.raises(ValidationError):
+        services.close(signal_id=staff_signal.pk, actor=opvolger, outcome=misuse)
+    services.close(signal_id=public_signal.pk, actor=opvolger, outcome=misuse)
+    public_signal.refresh_from_db()
+    assert public_signal.personal_data_erased_at is not None
+    assert (public_signal.reporter_name, public_signal.note, public_signal.resident_whereabouts) == ("", "", "")
+
+
+def test_pranks_count_only_among_the_outcomes(client, signaalpunt, opvolger, officer):
+    for _index in range(6):
+        client.post(START, complete(opened(client)))
+    misuse = Outcome.objects.get(code="misbruik")
+    services.close(signal_id=Signal.objects.first().pk, actor=opvolger, outcome=misuse)
+    client.force_login(officer)
+    dashboard = client.get("/monitor/").context["dashboard"]
+    by_source = {row[0]: row[1] for row in dashboard.chart("signals-by-source").table.rows}
+    assert by_source["inwoner, over iemand anders"] == 5
+    # Among the outcomes the prank stands as itself (the page shows it as "<5").
+    from monitoring import selectors
+
+    assert selectors.signals(selectors.Filters.default()).outcomes == {misuse.pk: 1, None: 5}
+
+
+def test_consent_is_counted_over_staff_signals_only(client, signaalpunt, officer):
+    from .factories import SignalFactory
+
+    for _index in range(5):
+        SignalFactory(without_consent=True)
+    for index in range(6):
+        client.post(START, complete(opened(client), about="zelf" if index % 2 else "ander"))
+    client.force_login(officer)
+    table = client.get("/monitor/").context["dashboard"].chart("consent").table
+    assert table.total[1:4] == [0, 5, 5]  # with consent, without, signals: the staff signals alone

@@ -152,7 +152,7 @@ class SignalMixin(LoginRequiredMixin):
         forms.setdefault("assign_form", AssignForm(signal=signal))
         forms.setdefault("contact_form", LogContactForm())
         forms.setdefault("refer_form", ReferForm(signal=signal))
-        forms.setdefault("close_form", CloseForm())
+        forms.setdefault("close_form", CloseForm(signal=signal))
         forms.setdefault("reopen_form", ReopenForm())
         # Audit: this render shows the resident's contact details (no row if there are none).
         services.record_contact_view(user=user, signal=signal, purpose="detail")
@@ -288,10 +288,15 @@ class CloseView(SignalActionView):
     form_class = CloseForm
     form_name = "close_form"
 
+    def get_form(self, signal):
+        return CloseForm(self.request.POST, signal=signal)
+
     def perform(self, signal, data):
         return services.close(signal_id=signal.pk, actor=self.request.user, outcome=data["outcome"], note=data["note"])
 
     def success_message(self, signal, result):
+        if result.personal_data_erased_at:
+            return _("Signal %(number)s is closed as misuse; its personal data are erased.") % {"number": signal.number}
         return _("Signal %(number)s is closed.") % {"number": signal.number}
 
 

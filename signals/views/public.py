@@ -25,10 +25,12 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from .. import services
+from ..constants import Source
 from ..forms_public import ABOUT_SELF, STEPS, AboutForm, IntakeMetaForm, started_token
 from ..models import Signal, SignalSettings
 
 SENT_SALT = "signals.intake.sent"
+PUBLIC_SOURCES = [Source.RESIDENT_OTHER, Source.RESIDENT_SELF]
 RATE_LIMIT_ACTION = "public_intake"
 
 
@@ -53,7 +55,7 @@ class PublicIntakeView(View):
 
     def get(self, request):
         meta = IntakeMetaForm(initial={"submission_token": secrets.token_urlsafe(24), "started": started_token()})
-        return self.render(1, [AboutForm()], meta)
+        return self.render(1, self._empty_forms(), meta)
 
     def post(self, request):
         data = request.POST
@@ -61,7 +63,7 @@ class PublicIntakeView(View):
         if not meta.is_valid():
             # Not sent by our page (or cut off): start again, without storing anything.
             fresh = IntakeMetaForm(initial={"submission_token": secrets.token_urlsafe(24), "started": started_token()})
-            return self.render(1, [AboutForm()], fresh, refusal=_("The form was incomplete. Please start again."))
+            return self.render(1, self._empty_forms(), fresh, refusal=_("The form was incomplete. Please start again."))
         step = self._step(data)
         about = AboutForm(data)
         about_self = about.is_valid() and about.cleaned_data["about"] == ABOUT_SELF
@@ -81,7 +83,15 @@ class PublicIntakeView(View):
 
     def send(self, meta, forms, about_self):
         # The refusals keep every answer on the page, so a person can simply try again.
-        if meta.is_bot or meta.too_fast():
+        if meta.is_bot:
+            return self.render(
+                3,
+                forms,
+                meta.without_honeypot(),
+                status=400,
+                refusal=_("Your report could not be sent. Check your answers and send it again."),
+            )
+        if meta.too_fast():
             return self.render(
                 3,
                 forms,
@@ -93,9 +103,13 @@ class PublicIntakeView(View):
                 ),
             )
         token = meta.cleaned_data["submission_token"]
-        already = Signal.objects.filter(submission_token=token).values_list("number", flat=True).first()
+        already = (
+            Signal.objects.filter(submission_token=token, source__in=PUBLIC_SOURCES)
+            .values_list("number", flat=True)
+            .first()
+        )
         if already:  # the same page sent twice: nothing new is filed
-            return self.sent(already, about_self)
+            return self.sent(already)
         if not ratelimit.consume(self.request, action=RATE_LIMIT_ACTION):
             return self.render(
                 3,
@@ -113,11 +127,16 @@ class PublicIntakeView(View):
         signal, _created = services.file_public_signal(
             cleaned_data=cleaned, signs=cleaned.get("signs", []), about_self=about_self
         )
-        return self.sent(signal.number, about_self)
+        return self.sent(signal.number)
 
-    def sent(self, number, about_self):
-        ref = signing.dumps({"number": number, "self": about_self}, salt=SENT_SALT)
+    def sent(self, number):
+        # Signed, not encrypted: the address (browser history, proxy logs) holds the number only.
+        ref = signing.dumps(number, salt=SENT_SALT)
         return redirect(f"{reverse('intake:sent')}?ref={ref}")
+
+    @staticmethod
+    def _empty_forms():
+        return [AboutForm()] + [_build(form_class, None, about_self=False) for form_class in STEPS[1:]]
 
     @staticmethod
     def _step(data):
@@ -130,7 +149,7 @@ class PublicIntakeView(View):
         current = forms[step - 1]
         context = {
             "step": step,
-            "steps": [form_class.title for form_class in STEPS],
+            "steps": [form.title for form in forms],
             "step_count": len(STEPS),
             "form": current,
             "carried": [form for number, form in enumerate(forms, start=1) if number != step],
@@ -149,7 +168,7 @@ class IntakeSentView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         try:
-            self.sent = signing.loads(request.GET.get("ref", ""), salt=SENT_SALT, max_age=60 * 60 * 24)
+            self.number = signing.loads(request.GET.get("ref", ""), salt=SENT_SALT, max_age=60 * 60 * 24)
         except signing.BadSignature:
             return redirect("intake:start")
         return super().get(request, *args, **kwargs)
@@ -157,7 +176,6 @@ class IntakeSentView(TemplateView):
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            "number": self.sent["number"],
-            "about_self": self.sent["self"],
+            "number": self.number,
             "signal_settings": SignalSettings.current(),
         }
