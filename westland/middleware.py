@@ -3,7 +3,7 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from coalition.permissions import requires_mfa
+from coalition.permissions import has_short_session, requires_mfa
 
 
 class EnforceMFAMiddleware:
@@ -42,3 +42,23 @@ class EnforceMFAMiddleware:
         if not requires_mfa(user):
             return False
         return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class IdleSessionTimeoutMiddleware:
+    """Sign out users who may see personal data after PORTAL_IDLE_SESSION_SECONDS without a request.
+
+    The expiry is set again on every response, so it counts from the last request (an idle
+    timeout, not a fixed lifetime); other users keep SESSION_COOKIE_AGE. It is set on the
+    way out so that the response of the sign-in itself already carries the short expiry.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if session is not None and user is not None and has_short_session(user):
+            session.set_expiry(settings.PORTAL_IDLE_SESSION_SECONDS)
+        return response
