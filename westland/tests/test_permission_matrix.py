@@ -26,6 +26,11 @@ Besides the status, every response of the walk is checked for:
 - a Content-Security-Policy without 'unsafe-inline' or 'unsafe-eval' (every HTML answer);
 - residents' personal data: it shows only to roles that may see it, and never without
   an audit row (ContactDetailsView) written by that very request.
+
+And a POST (empty, CSRF not enforced by the test client) by every role that a page
+refuses must be refused the same way, or with 405, and must change no data: so no view
+checks access in get() and forgets it in post(). POST-only addresses say who is refused
+in ``refused_posts``.
 """
 
 from __future__ import annotations
@@ -123,6 +128,9 @@ ADMIN_LOGIN_ANONYMOUS = Answer(302, "/admin/login/?next={path}", 302)
 ADMIN_DENIED = Answer(302, "/admin/login/?next={path}", 403)
 
 
+REFUSALS = {LOGIN, FORBIDDEN, NOT_FOUND, ADMIN_LOGIN_ANONYMOUS, ADMIN_DENIED}
+
+
 def to(location: str) -> Answer:
     return Answer(302, location)
 
@@ -141,6 +149,11 @@ def signed_in(anonymous: Answer, answer: Answer) -> dict[str, Answer]:
     return {"anonymous": anonymous, **dict.fromkeys(ROLES[1:], answer)}
 
 
+def refused_all_but(role: str) -> dict[str, Answer]:
+    """POST-only addresses of one role's objects: anyone else is sent to sign in or gets 404."""
+    return {"anonymous": LOGIN, **{other: NOT_FOUND for other in ROLES[1:] if other != role}}
+
+
 def admin_only(answer: Answer) -> dict[str, Answer]:
     """An admin page: the administrator gets ``answer``, nobody else gets in."""
     return {
@@ -154,6 +167,15 @@ def admin_only(answer: Answer) -> dict[str, Answer]:
 class Page:
     url: Callable[[World], str]
     answers: dict[str, Answer]
+    # A POST by a role whose GET is refused must be refused the same way (and change
+    # nothing). Addresses that only take POSTs say here which roles are refused, and how.
+    refused_posts: dict[str, Answer] | None = None
+
+
+def refused_post_answers(page: Page) -> dict[str, Answer]:
+    if page.refused_posts is not None:
+        return page.refused_posts
+    return {role: answer for role, answer in page.answers.items() if answer in REFUSALS}
 
 
 # --- The world the URLs are filled in with -----------------------------------------------
@@ -268,6 +290,7 @@ def literal(path):
 
 
 REAUTHENTICATE = "/accounts/reauthenticate/?next={path}"
+STEP_GET = signed_in(LOGIN, to("/signalen/{signal}/"))
 
 # Columns: anonymous, staff, coordinator, handler, officer, administrator, other.
 MATRIX: dict[str, Page] = {
@@ -293,17 +316,23 @@ MATRIX: dict[str, Page] = {
         url("coalition:invite", "organisation"), row(LOGIN, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
     ),
     "coalition:revoke_invitation": Page(
-        url("coalition:revoke_invitation", "invitation"), signed_in(LOGIN, NOT_ALLOWED)
+        url("coalition:revoke_invitation", "invitation"),
+        signed_in(LOGIN, NOT_ALLOWED),
+        refused_all_but("coordinator"),
     ),
     # The token in the address is the secret: whoever holds it may open the page (and is told when it is not theirs).
     "coalition:accept_invitation": Page(
         lambda w: reverse("coalition:accept_invitation", args=[w.invitation.token]), signed_in(LOGIN, OK)
     ),
     "coalition:change_role": Page(
-        url("coalition:change_role", "coordinator_membership"), signed_in(LOGIN, NOT_ALLOWED)
+        url("coalition:change_role", "coordinator_membership"),
+        signed_in(LOGIN, NOT_ALLOWED),
+        refused_all_but("coordinator"),
     ),
     "coalition:remove_member": Page(
-        url("coalition:remove_member", "coordinator_membership"), signed_in(LOGIN, NOT_ALLOWED)
+        url("coalition:remove_member", "coordinator_membership"),
+        signed_in(LOGIN, NOT_ALLOWED),
+        refused_all_but("coordinator"),
     ),
     "coalition:initiative_create": Page(
         url("coalition:initiative_create", "organisation"),
@@ -337,12 +366,12 @@ MATRIX: dict[str, Page] = {
     ),
     # Workflow steps are POST-only; a GET (a reload after a form error) leads back to the
     # detail page, which does the access check (so the same answer for any signal number).
-    "signals:take": Page(url("signals:take", "signal"), signed_in(LOGIN, to("/signalen/{signal}/"))),
-    "signals:assign": Page(url("signals:assign", "signal"), signed_in(LOGIN, to("/signalen/{signal}/"))),
-    "signals:log_contact": Page(url("signals:log_contact", "signal"), signed_in(LOGIN, to("/signalen/{signal}/"))),
-    "signals:refer": Page(url("signals:refer", "signal"), signed_in(LOGIN, to("/signalen/{signal}/"))),
-    "signals:close": Page(url("signals:close", "signal"), signed_in(LOGIN, to("/signalen/{signal}/"))),
-    "signals:reopen": Page(url("signals:reopen", "signal"), signed_in(LOGIN, to("/signalen/{signal}/"))),
+    "signals:take": Page(url("signals:take", "signal"), STEP_GET, refused_all_but("handler")),
+    "signals:assign": Page(url("signals:assign", "signal"), STEP_GET, refused_all_but("handler")),
+    "signals:log_contact": Page(url("signals:log_contact", "signal"), STEP_GET, refused_all_but("handler")),
+    "signals:refer": Page(url("signals:refer", "signal"), STEP_GET, refused_all_but("handler")),
+    "signals:close": Page(url("signals:close", "signal"), STEP_GET, refused_all_but("handler")),
+    "signals:reopen": Page(url("signals:reopen", "signal"), STEP_GET, refused_all_but("handler")),
     "signals:erase": Page(
         url("signals:erase", "signal"), row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND)
     ),
@@ -659,3 +688,57 @@ def test_privileged_users_without_totp_reach_only_the_mfa_setup(world, role):
         if path.startswith(MFA_EXEMPT_PREFIXES) == sent_to_setup:
             problems.append(f"{pattern.key} GET {path}: {response.status_code} {response.get('Location', '')}")
     assert not problems, "answers that break MFA enforcement:\n" + "\n".join(problems)
+
+
+def fingerprint() -> tuple:
+    """What a refused POST must leave as it was: row counts, and the states a POST could change."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    from coalition.models import Initiative, Organisation
+    from monitoring.models import Observation
+    from signals.models import Referral, Signal
+
+    labels = ("coalition", "signals", "monitoring", "account", "mfa", "auth")
+    counts = [
+        (m._meta.label, m._default_manager.count()) for label in labels for m in apps.get_app_config(label).get_models()
+    ]
+    states = [
+        Signal.objects.values_list("pk", "status", "assigned_to", "personal_data_erased_at"),
+        Referral.objects.values_list("pk", "status"),
+        Invitation.objects.values_list("pk", "revoked_at", "accepted_at"),
+        Membership.objects.values_list("pk", "role"),
+        Organisation.objects.values_list("pk", "status", "is_signal_handler", "name"),
+        Initiative.objects.values_list("pk", "status", "title"),
+        Observation.objects.values_list("pk", "value"),
+        get_user_model().objects.values_list("pk", "email", "is_active", "password"),
+    ]
+    return tuple(counts), tuple(tuple(queryset.order_by("pk")) for queryset in states)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_post_by_a_role_refused_on_the_page_is_refused_too_and_changes_nothing(world, role):
+    """No view lets through with POST what it refuses with GET (a forgotten check in post())."""
+    client = Client()
+    if role != "anonymous":
+        sign_in(client, world.users[role], role)
+    problems = []
+    posts = 0
+    before = fingerprint()
+    for pattern in all_patterns():
+        page = matrix_entries()[pattern.key]
+        expected = refused_post_answers(page).get(role)
+        if expected is None:
+            continue
+        path = page.url(world)
+        response = client.post(path, {})
+        posts += 1
+        if response.status_code == 405:  # a page that takes no POST at all refuses it too
+            continue
+        if problem := expected.problem(response, client, path=path, signal=world.signal.pk):
+            problems.append(f"{pattern.key} POST {path} as {role}: {problem}")
+    assert not problems, f"{len(problems)} POSTs not refused as they should be:\n" + "\n".join(problems)
+    assert posts >= 10, posts
+    after = fingerprint()
+    changed = [(old, new) for old, new in zip(before[0] + before[1], after[0] + after[1], strict=True) if old != new]
+    assert not changed, f"refused POSTs as {role} changed data: {changed}"
