@@ -76,6 +76,26 @@ def test_the_timeout_follows_the_role_not_the_session(client, staff_member, data
         assert not signed_in(client)
 
 
+def test_the_deadline_moves_at_most_once_a_minute(client, handler, database_sessions):
+    """A busy opvolger does not write the session on every click; the deadline still follows them."""
+    from django.contrib.sessions.models import Session
+
+    start = timezone.now().replace(microsecond=0)
+    with time_machine.travel(start, tick=False) as traveller:
+        client.force_login(handler)  # any sign-in starts the short session (westland.receivers)
+
+        def deadline():
+            return Session.objects.get(pk=client.session.session_key).expire_date
+
+        assert deadline() == start + datetime.timedelta(minutes=30)
+        traveller.shift(datetime.timedelta(seconds=30))
+        assert signed_in(client)
+        assert deadline() == start + datetime.timedelta(minutes=30)
+        traveller.shift(datetime.timedelta(seconds=31))
+        assert signed_in(client)
+        assert deadline() == start + datetime.timedelta(minutes=31, seconds=1)
+
+
 redis_only = pytest.mark.skipif(
     not os.environ.get("REDIS_URL"), reason="needs REDIS_URL: sessions live in Redis only when it is set"
 )
