@@ -17,13 +17,16 @@ cannot be added without saying who may open it. Adding one is one line:
 
     "app:name": Page(url_builder, row(anonymous, staff, coordinator, handler, officer, administrator, other)),
 
+for example, for a public form: ``"signals:intake": Page(url("signals:intake"), everyone(OK)),``.
+
 Admin pages are the admin site's own permission check (``is_staff``) plus each
 ModelAdmin's permissions; they are generated per registered model from ADMIN_PAGES
 (one line per kind of admin page, with explicit exceptions in ADMIN_EXCEPTIONS), so a
 new model is checked at once, and a custom admin URL is an unknown pattern.
 
 Besides the status, every response of the walk is checked for:
-- a Content-Security-Policy without 'unsafe-inline' or 'unsafe-eval' (every HTML answer);
+- a Content-Security-Policy without 'unsafe-inline' or 'unsafe-eval' (every HTML answer),
+  and no inline script, event handler or style attribute that this policy would block;
 - residents' personal data: it shows only to roles that may see it, and never without
   an audit row (ContactDetailsView) written by that very request.
 
