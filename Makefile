@@ -9,12 +9,12 @@ MANAGE := $(PY) manage.py
 # Local runs are development runs unless the environment says otherwise.
 DEV_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: help setup setup-dev run test lint format serve migrations-check messages clean
+.PHONY: help setup setup-dev run test lint security format serve migrations-check messages clean
 
 help:
 	@echo "make run    – install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   – install, then run the whole test suite (pytest)"
-	@echo "make lint   – ruff check and ruff format --check"
+	@echo "make lint   – ruff check, ruff format --check and bandit (make security)"
 	@echo "make serve  – production-like: gunicorn + celery worker + beat (needs DATABASE_URL, REDIS_URL, SECRET_KEY …)"
 
 $(PY):
@@ -60,9 +60,15 @@ run: setup
 test: setup-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: setup-dev
+lint: setup-dev security
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Security lint of the project's own code (tests and migrations left out). Fails on any
+# medium or high finding; a deliberate one carries "# nosec BXXX" with its reason.
+SECURITY_PATHS := $(wildcard coalition monitoring signals westland benchmarks)
+security: setup-dev
+	$(VENV)/bin/bandit --recursive --quiet --severity-level medium --exclude '*/tests/*,*/migrations/*' $(SECURITY_PATHS)
 
 format: setup-dev
 	$(VENV)/bin/ruff check --fix .

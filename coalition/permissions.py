@@ -49,6 +49,13 @@ def requires_mfa(user) -> bool:
     return bool(user.is_authenticated) and (sees_personal_data(user) or is_officer(user))
 
 
+def has_short_session(user) -> bool:
+    """Roles that may see personal data (residents', or partner members' for officers) are
+    signed out after a short idle time: opvolgers, coördinators, officers and administrators.
+    A medewerker sees nothing of a resident once a signal is filed, so keeps the normal session."""
+    return bool(user.is_authenticated) and (requires_mfa(user) or Role.COORDINATOR in roles_of(user))
+
+
 def may_file_signals(user) -> bool:
     """Members of approved partners may file signals."""
     return bool(roles_of(user))

@@ -1,9 +1,11 @@
+import time
+
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from coalition.permissions import requires_mfa
+from coalition.permissions import has_short_session, requires_mfa
 
 
 class EnforceMFAMiddleware:
@@ -42,3 +44,39 @@ class EnforceMFAMiddleware:
         if not requires_mfa(user):
             return False
         return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+IDLE_REFRESHED_AT = "_portal_idle_refreshed_at"
+# Write the session at most this often to move the idle deadline: not on every request.
+IDLE_REFRESH_SECONDS = 60
+
+
+def refresh_idle_timeout(session, *, now=None) -> None:
+    """Let the session end PORTAL_IDLE_SESSION_SECONDS from now (within IDLE_REFRESH_SECONDS)."""
+    now = int(time.time() if now is None else now)
+    idle = settings.PORTAL_IDLE_SESSION_SECONDS
+    if session.get_expiry_age() == idle and now - session.get(IDLE_REFRESHED_AT, 0) < IDLE_REFRESH_SECONDS:
+        return
+    session[IDLE_REFRESHED_AT] = now
+    session.set_expiry(idle)
+
+
+class IdleSessionTimeoutMiddleware:
+    """Sign out users who may see personal data after PORTAL_IDLE_SESSION_SECONDS without a request.
+
+    The deadline moves with every request (an idle timeout, not a fixed lifetime), saved at
+    most once a minute so that a busy user does not write the session on every click;
+    other users keep SESSION_COOKIE_AGE. It runs on the way out, after the view, so that
+    it also sees a user who has just signed in (westland.receivers sets it at sign-in too).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if session is not None and user is not None and has_short_session(user):
+            refresh_idle_timeout(session)
+        return response

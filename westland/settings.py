@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "westland.middleware.IdleSessionTimeoutMiddleware",
     "westland.middleware.EnforceMFAMiddleware",
 ]
 
@@ -243,6 +244,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = SITE_USES_HTTPS
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+# Opvolgers, coördinators, officers and administrators (who may see personal data) are
+# signed out after this many seconds without a request (westland.middleware).
+PORTAL_IDLE_SESSION_SECONDS = env.int("PORTAL_IDLE_SESSION_SECONDS", default=30 * 60)
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = SITE_USES_HTTPS
 SECURE_SSL_REDIRECT = SITE_USES_HTTPS and env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -26,6 +26,9 @@ print(json.dumps({
     "session_cookie_httponly": settings.SESSION_COOKIE_HTTPONLY,
     "enforce_mfa": settings.PORTAL_ENFORCE_MFA,
     "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "idle_session_seconds": settings.PORTAL_IDLE_SESSION_SECONDS,
+    "idle_timeout_on": "westland.middleware.IdleSessionTimeoutMiddleware" in settings.MIDDLEWARE,
+    "mfa_on": "westland.middleware.EnforceMFAMiddleware" in settings.MIDDLEWARE,
 }))
 """
 
@@ -100,6 +103,9 @@ def test_production_responses_carry_security_headers(tmp_path):
     # Off by default only while DEBUG is on.
     assert report["enforce_mfa"] is True
     assert report["eager"] is False
+    # Roles that may see personal data are signed out after 30 idle minutes (test_session_expiry.py).
+    assert report["idle_timeout_on"] and report["idle_session_seconds"] == 1800
+    assert report["mfa_on"]
 
 
 def test_development_page_has_csp_and_frame_denial(client, db):

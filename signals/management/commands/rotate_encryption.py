@@ -20,11 +20,14 @@ class Command(BaseCommand):
             table = connection.ops.quote_name(model._meta.db_table)
             for field in fields:
                 column = connection.ops.quote_name(field.column)
+                # Table and column names come from the model and are quoted; values are parameters.
+                select = f"SELECT id, {column} FROM {table} WHERE {column} <> ''"  # noqa: S608  # nosec B608
+                update = f"UPDATE {table} SET {column} = %s WHERE id = %s"  # noqa: S608  # nosec B608
                 with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.execute(f"SELECT id, {column} FROM {table} WHERE {column} <> ''")  # noqa: S608 - names from the model
+                    cursor.execute(select)
                     rows = cursor.fetchall()
                     for pk, token in rows:
                         rotated = fernet().rotate(token.encode("ascii")).decode("ascii")
-                        cursor.execute(f"UPDATE {table} SET {column} = %s WHERE id = %s", [rotated, pk])  # noqa: S608
+                        cursor.execute(update, [rotated, pk])
                     total += len(rows)
         self.stdout.write(self.style.SUCCESS(f"Re-encrypted {total} values with the newest key."))
