@@ -17,7 +17,7 @@ cannot be added without saying who may open it. Adding one is one line:
 
     "app:name": Page(url_builder, row(anonymous, staff, coordinator, handler, officer, administrator, other)),
 
-for example, for a public form: ``"signals:intake": Page(url("signals:intake"), everyone(OK)),``.
+for example, for the public intake: ``"intake:start": Page(url("intake:start"), everyone(OK)),``.
 
 Admin pages are the admin site's own permission check (``is_staff``) plus each
 ModelAdmin's permissions; they are generated per registered model from ADMIN_PAGES
@@ -356,6 +356,9 @@ MATRIX: dict[str, Page] = {
     "coalition:review": Page(
         url("coalition:review", "organisation"), row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)
     ),
+    # The public intake: any resident, no account; the confirmation needs its signed link.
+    "intake:start": Page(url("intake:start"), everyone(OK)),
+    "intake:sent": Page(url("intake:sent"), everyone(to("/signaal-doorgeven/"))),
     # Signals: the filer's pages, the Signaalpunt's pages, the provider's pages.
     "signals:queue": Page(url("signals:queue"), signed_in(LOGIN, OK)),
     "signals:new": Page(url("signals:new"), row(LOGIN, OK, OK, OK, FORBIDDEN, FORBIDDEN, OK)),
