@@ -567,3 +567,19 @@ def test_the_policy_stays_strict_on_chart_pages(officer_client, path):
     assert "<style" not in text and " style=" not in text
     assert not re.search(r"<script(?![^>]*(src=|type=\"application/json\"))", text)  # no inline script
     json.loads(re.search(r'<script id="chart-[^"]+" type="application/json">(.*?)</script>', text).group(1))
+
+
+@pytest.mark.django_db
+def test_every_figure_is_what_plotly_would_make_of_it(officer_client):
+    """The figures are built as plain data (plotly's objects validate slowly): plotly
+    accepts each one and gives it back unchanged."""
+    import plotly.graph_objects as go
+
+    add_data(5)
+    observe("ouderen", 2025, "35", ci_low=Decimal("33"), ci_high=Decimal("37"), respondents=20)
+    observe("ouderen", 2024, "38", is_demo=True)
+    dashboard = officer_client.get("/monitor/", {**PERIOD, "demo": "on"}).context["dashboard"]
+    assert len(dashboard.charts) == 14
+    for chart in dashboard.charts:
+        assert go.Figure(chart.figure).to_plotly_json() == chart.figure, chart.slug
+
