@@ -72,7 +72,10 @@ def _event(signal, kind, actor=None, from_status="", note=""):
 
 def _notify(kind, recipients, signal=None, referral=None):
     """Write outbox rows now (same transaction); deliver them once the transaction commits."""
-    rows = [Notification.objects.create(kind=kind, signal=signal, referral=referral, recipient=r) for r in recipients]
+    # One INSERT for all recipients: a Signaalpunt may have many opvolgers.
+    rows = Notification.objects.bulk_create(
+        [Notification(kind=kind, signal=signal, referral=referral, recipient=r) for r in recipients]
+    )
     if rows:
         transaction.on_commit(lambda: queue_delivery([row.pk for row in rows]))
     return rows
@@ -83,11 +86,16 @@ def queue_delivery(notification_ids):
     the periodic retry delivers them later: filing a signal never fails on the broker."""
     from .tasks import deliver_notification
 
-    for pk in notification_ids:
-        try:
-            deliver_notification.apply_async(args=[pk], retry=False)
-        except Exception as exc:  # the broker is down: the outbox keeps the row
-            logger.warning("Could not queue notification %s (will retry): %s", pk, exc)
+    try:
+        # One producer (one broker connection) for all of them, not one per message.
+        with deliver_notification.app.producer_or_acquire() as producer:
+            for pk in notification_ids:
+                try:
+                    deliver_notification.apply_async(args=[pk], retry=False, producer=producer)
+                except Exception as exc:  # the broker is down: the outbox keeps the row
+                    logger.warning("Could not queue notification %s (will retry): %s", pk, exc)
+    except Exception as exc:  # no connection to the broker at all
+        logger.warning("Could not queue notifications %s (will retry): %s", notification_ids, exc)
 
 
 def _handlers(organisation_id):
