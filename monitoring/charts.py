@@ -849,7 +849,7 @@ def public_progress() -> PublicProgress:
 
     def compute():
         reference = selectors.reference()
-        data = selectors.coalition(selectors.Filters.default())
+        data = selectors.coalition(selectors.Filters.default(), breakdowns=False)
         domains = reference.domains
         chart = count_chart(
             "coalition-by-domain",

@@ -248,9 +248,11 @@ def _counts(rows, *keys, value="n") -> dict:
     return counts
 
 
-def coalition(filters: Filters) -> Coalition:
+def coalition(filters: Filters, *, breakdowns: bool = True) -> Coalition:
     """Partners and initiatives now (by domain, village and age group), and the reach
-    reported for the quarters of the period."""
+    reported for the quarters of the period. Without ``breakdowns`` only the partners and
+    initiatives per domain (the public progress page): summing the reach of every report
+    of the period is the monitor's most expensive query, and that page does not show it."""
 
     def compute():
         partners = Organisation.objects.approved()
@@ -281,12 +283,17 @@ def coalition(filters: Filters) -> Coalition:
         # With an age group chosen, the totals count only initiatives for that age group.
         counted = initiatives.filter(age_groups=filters.age_group) if filters.age_group else initiatives
         reach_rows = reach.values("report__year", "report__quarter", "age_group").annotate(n=Sum("participants"))
-        return Coalition(
-            partners=_counts(partners.values("domain").annotate(n=Count("pk")).order_by(), "domain"),
-            initiatives=_counts(
+        totals = {
+            "partners": _counts(partners.values("domain").annotate(n=Count("pk")).order_by(), "domain"),
+            "initiatives": _counts(
                 counted.values("organisation__domain").annotate(n=Count("pk", distinct=True)).order_by(),
                 "organisation__domain",
             ),
+        }
+        if not breakdowns:
+            return Coalition(**totals, initiatives_by_age={}, reach={})
+        return Coalition(
+            **totals,
             initiatives_by_age=_counts(
                 initiatives.filter(age_groups__isnull=False)
                 .values("organisation__domain", "age_groups")
@@ -301,7 +308,7 @@ def coalition(filters: Filters) -> Coalition:
             },
         )
 
-    return cached("coalition", filters.key, compute)
+    return cached("coalition" if breakdowns else "coalition-totals", filters.key, compute)
 
 
 # Signals ----------------------------------------------------------------------------
