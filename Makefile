@@ -9,12 +9,13 @@ MANAGE := $(PY) manage.py
 # Local runs are development runs unless the environment says otherwise.
 DEV_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: help setup setup-dev run test lint security format serve migrations-check messages clean
+.PHONY: help setup setup-dev run test lint security format serve migrations-check messages bench clean
 
 help:
 	@echo "make run    – install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   – install, then run the whole test suite (pytest)"
 	@echo "make lint   – ruff check, ruff format --check and bandit (make security)"
+	@echo "make bench  – the benchmark at Westland's size and ten times it, in a database of its own (PostgreSQL, Redis)"
 	@echo "make serve  – production-like: gunicorn + celery worker + beat (needs DATABASE_URL, REDIS_URL, SECRET_KEY …)"
 
 $(PY):
@@ -81,6 +82,14 @@ migrations-check: setup-dev
 messages: setup-dev
 	$(DEV_ENV) $(MANAGE) makemessages --locale nl --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*' --no-obsolete
 	$(DEV_ENV) $(MANAGE) compilemessages --locale nl --ignore '.venv/*' --ignore 'node_modules/*'
+
+# The benchmark (not run in CI): creates <name>_bench next to DATABASE_URL's database and
+# drops it afterwards; uses (and empties) the Redis database of REDIS_URL.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/westland
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/9
+bench: setup-dev
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(BENCH_REDIS_URL)} \
+		$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 # Production-like: every value comes from the environment (DEBUG off).
 serve: setup

@@ -342,6 +342,15 @@ class Initiative(models.Model):
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")
         ordering = ["title"]
+        # The social map lists active initiatives by title: read in this order, a page of
+        # twenty needs no sort of every initiative on the map.
+        indexes = [
+            models.Index(
+                fields=["title", "id"],
+                condition=models.Q(status=InitiativeStatus.ACTIVE),
+                name="initiative_map_order_idx",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True)
@@ -395,6 +404,10 @@ class ReachReport(models.Model):
         verbose_name = _("reach report")
         verbose_name_plural = _("reach reports")
         ordering = ["-year", "-quarter"]
+        # The monitor sums the reach of the quarters in a period.
+        indexes = [
+            models.Index(fields=["year", "quarter"], include=["id", "initiative", "is_demo"], name="reach_quarter_idx")
+        ]
         constraints = [
             models.UniqueConstraint(fields=["initiative", "year", "quarter"], name="reach_one_per_quarter"),
             models.CheckConstraint(
@@ -411,7 +424,8 @@ class ReachReport(models.Model):
 class ReachCount(models.Model):
     """Participants of one age group in a reach report (the parts of the total)."""
 
-    report = models.ForeignKey(ReachReport, on_delete=models.CASCADE, related_name="counts")
+    # Indexed with what the monitor sums (below), not on its own.
+    report = models.ForeignKey(ReachReport, on_delete=models.CASCADE, related_name="counts", db_index=False)
     age_group = models.ForeignKey(AgeGroup, on_delete=models.PROTECT, related_name="+")
     participants = models.PositiveIntegerField(_("participants"))
 
@@ -419,6 +433,9 @@ class ReachCount(models.Model):
         verbose_name = _("participants by age group")
         verbose_name_plural = _("participants by age group")
         constraints = [models.UniqueConstraint(fields=["report", "age_group"], name="reach_count_unique_age_group")]
+        indexes = [
+            models.Index(fields=["report"], include=["age_group", "participants"], name="reach_count_report_idx")
+        ]
 
     def __str__(self):
         return f"{self.age_group}: {self.participants}"

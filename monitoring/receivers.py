@@ -22,7 +22,11 @@ COUNTED_RELATIONS = [Organisation.kernen.through, Initiative.kernen.through, Ini
 
 def data_changed(**kwargs):
     bump_version()
-    transaction.on_commit(bump_version, robust=True)
+    # One bump after commit is enough however many rows the transaction changes (filing a
+    # signal saves it three times): each is a round trip to the cache.
+    connection = transaction.get_connection()
+    if not any(func is bump_version for _savepoints, func, _robust in connection.run_on_commit):
+        transaction.on_commit(bump_version, robust=True)
 
 
 for model in COUNTED_MODELS:

@@ -84,22 +84,32 @@ def _event(signal, kind, actor=None, from_status="", note=""):
 
 def _notify(kind, recipients, signal=None, referral=None):
     """Write outbox rows now (same transaction); deliver them once the transaction commits."""
-    rows = [Notification.objects.create(kind=kind, signal=signal, referral=referral, recipient=r) for r in recipients]
+    # One INSERT for all recipients: a Signaalpunt may have many opvolgers.
+    rows = Notification.objects.bulk_create(
+        [Notification(kind=kind, signal=signal, referral=referral, recipient=r) for r in recipients]
+    )
     if rows:
         transaction.on_commit(lambda: queue_delivery([row.pk for row in rows]))
     return rows
 
 
+# Notifications per broker message: one message for a change's recipients, while a large
+# retry round still spreads over the workers.
+DELIVERY_BATCH = 50
+
+
 def queue_delivery(notification_ids):
     """Hand notifications to the broker. If it does not answer, the rows stay pending and
     the periodic retry delivers them later: filing a signal never fails on the broker."""
-    from .tasks import deliver_notification
+    from .tasks import deliver_notifications
 
-    for pk in notification_ids:
+    notification_ids = list(notification_ids)
+    for start in range(0, len(notification_ids), DELIVERY_BATCH):
+        batch = notification_ids[start : start + DELIVERY_BATCH]
         try:
-            deliver_notification.apply_async(args=[pk], retry=False)
-        except Exception as exc:  # the broker is down: the outbox keeps the row
-            logger.warning("Could not queue notification %s (will retry): %s", pk, exc)
+            deliver_notifications.apply_async(args=[batch], retry=False)
+        except Exception as exc:  # the broker is down: the outbox keeps the rows
+            logger.warning("Could not queue notifications %s (will retry): %s", batch, exc)
 
 
 def _handlers(organisation_id):
@@ -247,7 +257,7 @@ def _route(signal: Signal):
         logger.error("No routing rule for signal %s: add a default rule in the admin.", signal.number)
         return
     days = SignalSettings.current().first_contact_working_days
-    signal.handling_organisation = rule.organisation
+    signal.handling_organisation_id = rule.organisation_id  # the id is enough: no query for the row
     signal.routing_rule = rule
     signal.first_contact_due = routing.add_working_days(timezone.localtime(signal.created_at).date(), days)
     signal.save(update_fields=["handling_organisation", "routing_rule", "first_contact_due", "updated_at"])

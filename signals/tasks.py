@@ -93,6 +93,13 @@ def deliver_notification(notification_id):
 
 
 @shared_task
+def deliver_notifications(notification_ids):
+    """The notifications of one change (or one retry round), each delivered as above: one
+    broker message for all of them, so that filing a signal does not wait for one per opvolger."""
+    return [deliver_notification(pk) for pk in notification_ids]
+
+
+@shared_task
 def retry_pending_notifications():
     """Beat: queue what is still pending (the broker was down, or the mail server)."""
     cutoff = timezone.now() - datetime.timedelta(seconds=30)  # leave fresh rows to their own task

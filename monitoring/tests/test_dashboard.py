@@ -567,3 +567,36 @@ def test_the_policy_stays_strict_on_chart_pages(officer_client, path):
     assert "<style" not in text and " style=" not in text
     assert not re.search(r"<script(?![^>]*(src=|type=\"application/json\"))", text)  # no inline script
     json.loads(re.search(r'<script id="chart-[^"]+" type="application/json">(.*?)</script>', text).group(1))
+
+
+@pytest.mark.django_db
+def test_every_figure_is_what_plotly_would_make_of_it(officer_client):
+    """The figures are built as plain data (plotly's objects validate slowly): plotly
+    accepts each one and gives it back unchanged."""
+    import plotly.graph_objects as go
+
+    add_data(5)
+    observe("ouderen", 2025, "35", ci_low=Decimal("33"), ci_high=Decimal("37"), respondents=20)
+    observe("ouderen", 2024, "38", is_demo=True)
+    dashboard = officer_client.get("/monitor/", {**PERIOD, "demo": "on"}).context["dashboard"]
+    assert len(dashboard.charts) == 14
+    for chart in dashboard.charts:
+        assert go.Figure(chart.figure).to_plotly_json() == chart.figure, chart.slug
+
+
+@pytest.mark.django_db
+def test_a_warm_dashboard_is_served_rendered(officer_client):
+    add_data(3)
+    first = officer_client.get("/monitor/", PERIOD)
+    with CaptureQueriesContext(connection) as queries:
+        second = officer_client.get("/monitor/", PERIOD)
+    assert main(second) == main(first)
+    # Only what every signed-in page costs: no filter form, no aggregate.
+    assert not any("coalition_domain" in q["sql"] or "signals_signal" in q["sql"] for q in queries)
+    other = officer_client.get("/monitor/", {**PERIOD, "kern": "monster"})
+    assert main(other) != main(first)
+
+
+def main(response) -> bytes:
+    """The page's main content (the header's forms carry a fresh CSRF token each time)."""
+    return re.search(rb"<main.*</main>", response.content, re.S).group(0)

@@ -5,12 +5,15 @@ every CSV link carries the same filters as the page it is on.
 """
 
 import csv
+import hashlib
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.http import Http404, HttpResponse
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +24,7 @@ from coalition import permissions
 from coalition.models import AgeGroup, Domain, Kern
 from coalition.resources import escape_formula
 
-from .. import charts
+from .. import charts, selectors
 from ..selectors import Filters, add_months, first_of_month
 
 MAX_MONTHS = 120
@@ -128,20 +131,37 @@ class DashboardFilterForm(PeriodForm):
 
 
 class DashboardView(OfficerRequiredMixin, TemplateView):
-    template_name = "monitoring/dashboard.html"
-    form_class = DashboardFilterForm
+    """The dashboard. Its content (filters, figures, tables) is the same for every officer
+    who asks for the same filters, so it is cached rendered, under the data version that
+    every change to the figures bumps: a warm request costs what any signed-in page costs,
+    with no form, no aggregate and no chart to build."""
 
-    def get_context_data(self, **kwargs):
+    template_name = "monitoring/dashboard.html"
+    content_template_name = "monitoring/includes/dashboard_content.html"
+    form_class = DashboardFilterForm
+    FILTER_PARAMS = ("start", "end", "domain", "age_group", "kern", "demo")
+
+    def content_key(self) -> str:
+        """The filters as asked for, in the active language, this month (the default period)."""
+        params = [(name, value[:40]) for name in self.FILTER_PARAMS for value in self.request.GET.getlist(name)[:2]]
+        raw = f"{translation.get_language()}:{timezone.localdate():%Y-%m}:{urlencode(params)}"
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+    def render_content(self) -> str:
         form = self.form_class(self.request.GET)
         filters = form.filters()
-        return {
-            **super().get_context_data(**kwargs),
+        context = {
             "form": form,
             "filters": filters,
             "dashboard": charts.dashboard(filters),
             "query": form.querystring(),
             "is_filtered": any(self.request.GET.get(name) for name in ("domain", "age_group", "kern", "demo")),
         }
+        return render_to_string(self.content_template_name, context)
+
+    def get_context_data(self, **kwargs):
+        content = selectors.cached("dashboard-page", self.content_key(), self.render_content)
+        return {**super().get_context_data(**kwargs), "content": mark_safe(content)}  # noqa: S308  # nosec: our autoescaped template
 
 
 class ChartCSVView(OfficerRequiredMixin, View):

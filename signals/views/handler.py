@@ -85,18 +85,25 @@ class HandlerQueueView(ForgivingPaginationMixin, HandlerRequiredMixin, ListView)
             queryset = queryset.filter(status__in=OPEN_STATUSES)
         elif status != STATUS_ALL:
             queryset = queryset.filter(status=status)
-        return (
-            queryset.annotate(
-                overdue_rank=Case(
-                    When(_overdue(self.today), then=Value(0)), default=Value(1), output_field=IntegerField()
-                )
-            )
+        return queryset.annotate(
+            overdue_rank=Case(When(_overdue(self.today), then=Value(0)), default=Value(1), output_field=IntegerField())
+        ).order_by("overdue_rank", F("first_contact_due").asc(nulls_last=True), "created_at", "pk")
+
+    def paginate_queryset(self, queryset, page_size):
+        """Order and cut the page on ids alone (read from signal_queue_order_idx, however
+        many signals are open), then load only the page's signals with what a row shows."""
+        paginator, page, ids, is_paginated = super().paginate_queryset(queryset.values_list("pk", flat=True), page_size)
+        ids = list(ids)
+        signals = (
+            Signal.objects.filter(pk__in=ids)
             # The queue never shows personal data, so it does not even load (and decrypt) it.
             .defer(*services.PERSONAL_FIELDS)
             .select_related("kern", "age_group", "assigned_to")
             .prefetch_related("signs")
-            .order_by("overdue_rank", F("first_contact_due").asc(nulls_last=True), "created_at", "pk")
+            .in_bulk()
         )
+        page.object_list = [signals[pk] for pk in ids]
+        return paginator, page, page.object_list, is_paginated
 
     def get_status_counts(self):
         """Counts per status in one query (conditional aggregation in the database)."""

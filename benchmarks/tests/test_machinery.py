@@ -1,0 +1,51 @@
+"""The benchmark's own machinery at a tiny size: the generator makes consistent data, every
+page answers as the benchmark expects, and the query counts do not grow with the data.
+
+``make bench`` itself is not run in CI (it takes minutes); this proves that it would work.
+"""
+
+import json
+
+import pytest
+from django.db import connection
+
+from benchmarks import run as bench
+
+
+@pytest.fixture
+def bench_settings(settings):
+    settings.ROOT_URLCONF = "benchmarks.urls"
+    # As in production: the opvolger and the officer pass the MFA check with their TOTP.
+    settings.PORTAL_ENFORCE_MFA = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return settings
+
+
+@pytest.mark.django_db
+def test_the_benchmark_runs_at_a_tiny_size(bench_settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("the benchmark generates its data with PostgreSQL's COPY")
+    results = bench.run(scale=0.01, repetitions=2, log=lambda message: None)
+
+    small, large = results["sizes"]["1x"], results["sizes"]["10x"]
+    assert large["rows"]["signals_signal"] >= 10 * 100
+    assert large["rows"]["coalition_initiative"] == 10 * small["rows"]["coalition_initiative"]
+    for name, page in large["pages"].items():
+        for mode, timing in page.items():
+            assert timing["queries"] == small["pages"][name][mode]["queries"], (name, mode)
+            assert timing["median_ms"] > 0
+    # A warm dashboard is served from the cache: fewer queries than a cold one.
+    assert small["pages"]["dashboard"]["warm"]["queries"] < small["pages"]["dashboard"]["cold"]["queries"]
+    assert small["floors"]["dashboard"]["queries"] > 0
+    assert small["imports"]["import_survey"]["responses_per_second"] > 0
+    assert small["imports"]["reach_import"]["rows"] == 100
+    lines = bench.table(results).splitlines()
+    assert any(line.startswith("dashboard ") for line in lines)
+    assert bench.summary_line(results["verdict"]).startswith(("PASS", "FAIL"))
+    json.dumps(results)
+
+
+def test_the_benchmark_databases_are_its_own():
+    url, name = bench.bench_database_url("postgres://postgres@127.0.0.1:5432/westland", "_bench_10x")
+    assert name == "westland_bench_10x"
+    assert url == "postgres://postgres@127.0.0.1:5432/westland_bench_10x"
