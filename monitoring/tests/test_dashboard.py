@@ -579,7 +579,7 @@ def test_every_figure_is_what_plotly_would_make_of_it(officer_client):
     observe("ouderen", 2025, "35", ci_low=Decimal("33"), ci_high=Decimal("37"), respondents=20)
     observe("ouderen", 2024, "38", is_demo=True)
     dashboard = officer_client.get("/monitor/", {**PERIOD, "demo": "on"}).context["dashboard"]
-    assert len(dashboard.charts) == 14
+    assert len(dashboard.charts) == 15  # 4 targets, 3 coalition, 8 signals
     for chart in dashboard.charts:
         assert go.Figure(chart.figure).to_plotly_json() == chart.figure, chart.slug
 
