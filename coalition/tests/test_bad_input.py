@@ -7,6 +7,7 @@ See ``westland/tests/bad_input.py`` for the properties and how to add a form."""
 from urllib.parse import quote
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -251,3 +252,40 @@ def test_an_invitation_link_with_a_hostile_token_is_refused(coordinator, token):
         response = method(f"/coalitie/uitnodiging/{quote(token, safe='')}/")
         assert response.status_code in (200, 302, 404)
     assert rows(Membership) == before
+
+
+# Exports ------------------------------------------------------------------------------
+
+STORED_TEXT = st.text(
+    st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=60
+)  # PostgreSQL keeps no NUL
+
+
+@given(text=STORED_TEXT, prefix=st.sampled_from(["", "=", "+", "-", "@", "\t", "\r"]))
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_the_admin_exports_neutralise_formulas_and_survive_control_characters(client, text, prefix):
+    import csv
+    import io
+
+    import openpyxl
+
+    from coalition.resources import FORMULA_PREFIXES, OrganisationResource
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    with transaction.atomic():
+        OrganisationFactory(name=(prefix + text)[:200] or "x", description=prefix + text, contribution=text)
+        fields = {f"organisationresource_{name}": "on" for name in OrganisationResource().get_export_order()}
+        for file_format in ("0", "1"):
+            response = client.post(
+                "/admin/coalition/organisation/export/", {"resource": "0", "format": file_format, **fields}
+            )
+            assert response.status_code == 200
+            if file_format == "0":
+                cells = [cell for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig"))) for cell in row]
+            else:
+                sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+                cells = [cell for row in sheet.iter_rows(values_only=True) for cell in row if isinstance(cell, str)]
+            assert cells
+            for cell in cells:
+                assert not cell.startswith(FORMULA_PREFIXES), cell
+        transaction.set_rollback(True)
