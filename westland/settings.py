@@ -251,6 +251,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+# Uploaded files (a survey, an admin import): larger than this is refused beside the
+# field, in the form's clean. Files up to FILE_UPLOAD_MAX_MEMORY_SIZE stay in memory;
+# larger admin imports are spooled to a temporary file until the form refuses them.
+PORTAL_MAX_UPLOAD_MB = env.float("PORTAL_MAX_UPLOAD_MB", default=10)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=int(2.5 * 1024 * 1024))
 
 # Content-Security-Policy (django-csp): everything from the portal itself, no
 # inline script or style, so Plotly and htmx are loaded as static files.
@@ -277,6 +282,9 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+# A control character in stored text (a pasted tab is fine, a vertical tab is not) would
+# make the XLSX export fail; it is replaced by U+FFFD in the file instead.
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 LOGGING = {
     "version": 1,
