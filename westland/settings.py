@@ -117,7 +117,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task taken by a worker that dies (acks_late: never acknowledged) goes back to the
+# queue after the visibility timeout, for another worker. An hour in production (longer
+# than any task); the fault tests set a few seconds, and the unacknowledged messages are
+# then also looked for more often than every 10 x 10 seconds.
+celery_visibility_timeout = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": celery_visibility_timeout}
+if celery_visibility_timeout < 100:
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {"unacked_restore_interval": 1, "unacked_restore_throttle": 1}
 CELERY_TIMEZONE = "Europe/Amsterdam"
 # Periodic work. A test imports every task path listed here.
 CELERY_BEAT_SCHEDULE = {
