@@ -9,13 +9,14 @@ MANAGE := $(PY) manage.py
 # Local runs are development runs unless the environment says otherwise.
 DEV_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: help setup setup-dev run test lint format serve migrations-check messages clean
+.PHONY: help setup setup-dev run test lint format serve migrations-check messages clean load
 
 help:
 	@echo "make run    – install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   – install, then run the whole test suite (pytest)"
 	@echo "make lint   – ruff check and ruff format --check"
 	@echo "make serve  – production-like: gunicorn + celery worker + beat (needs DATABASE_URL, REDIS_URL, SECRET_KEY …)"
+	@echo "make load   – 50 simulated people for 60 s on gunicorn, PostgreSQL (westland_load) and Redis; ends PASS or FAIL"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -73,7 +74,7 @@ migrations-check: setup-dev
 
 # Regenerate the Dutch catalogue after changing strings (needs GNU gettext).
 messages: setup-dev
-	$(DEV_ENV) $(MANAGE) makemessages --locale nl --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*' --no-obsolete
+	$(DEV_ENV) $(MANAGE) makemessages --locale nl --ignore '.venv/*' --ignore '.venv-load/*' --ignore 'node_modules/*' --ignore 'staticfiles/*' --no-obsolete
 	$(DEV_ENV) $(MANAGE) compilemessages --locale nl --ignore '.venv/*' --ignore 'node_modules/*'
 
 # Production-like: every value comes from the environment (DEBUG off).
@@ -85,5 +86,15 @@ serve: setup
 	trap 'kill $$worker $$beat 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn westland.wsgi:application --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
+# Load test (not in CI): locust in a virtualenv of its own; see benchmarks/load/run.py.
+LOAD_VENV := .venv-load
+$(LOAD_VENV)/.load.stamp: requirements-load.txt
+	$(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/pip install --quiet -r requirements-load.txt
+	touch $@
+
+load: setup $(LOAD_VENV)/.load.stamp
+	$(PY) benchmarks/load/run.py
+
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) staticfiles db.sqlite3
+	rm -rf $(VENV) $(LOAD_VENV) node_modules $(VENDOR) staticfiles db.sqlite3
