@@ -49,8 +49,18 @@ TAG = re.compile(r"<[^>]+>")
 
 # Words that give an untranslated English message away (Dutch text does not use them).
 ENGLISH_WORDS = re.compile(
-    r"\b(the|this field|enter a|ensure|select a valid|must be|please|characters|is required|not allowed)\b", re.I
+    r"\b(the|this field|enter a|ensure|select a valid|must be|please|characters|is required|not allowed|cannot|"
+    r"contain|fields?|invalid|value|should)\b",
+    re.I,
 )
+# And a Dutch message has at least one of these words.
+DUTCH_WORDS = re.compile(
+    r"\b(de|het|een|is|niet|geen|van|in|of|en|te|dit|deze|die|er|zijn|bij|voor|met|op|vul|voer|kies|geef|rij|"
+    r"bestand|waarde|maximaal|minstens|moet|mag|kan|onbekende?)\b",
+    re.I,
+)
+# django-import-export puts the line number before a row's error.
+LINE_PREFIX = re.compile(r"^Regel ?nummer: \d+ - ")
 
 
 @dataclass
@@ -116,7 +126,9 @@ def assert_dutch(message: str):
     # start and the end, and the patterns' .*? would take ages on the whole of it.
     if len(message) > 600:
         message = message[:300] + " … " + message[-300:]
-    assert not ENGLISH_WORDS.search(message), f"an English error message: {message!r}"
+    text = LINE_PREFIX.sub("", message)
+    assert not ENGLISH_WORDS.search(text), f"an English error message: {message!r}"
+    assert DUTCH_WORDS.search(text), f"not a Dutch error message: {message!r}"
     for pattern in english_messages():
         assert not pattern.search(message), f"an untranslated error message: {message!r}"
 
