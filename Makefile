@@ -9,7 +9,7 @@ MANAGE := $(PY) manage.py
 # Local runs are development runs unless the environment says otherwise.
 DEV_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: help setup setup-dev run test lint security format serve migrations-check messages bench clean
+.PHONY: help setup setup-dev run test lint security format serve migrations-check messages bench load clean
 
 help:
 	@echo "make run    – install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
@@ -17,6 +17,7 @@ help:
 	@echo "make lint   – ruff check, ruff format --check and bandit (make security)"
 	@echo "make bench  – the benchmark at Westland's size and ten times it, in a database of its own (PostgreSQL, Redis)"
 	@echo "make serve  – production-like: gunicorn + celery worker + beat (needs DATABASE_URL, REDIS_URL, SECRET_KEY …)"
+	@echo "make load   – 50 simulated people for 60 s on gunicorn, PostgreSQL (westland_load) and Redis; ends PASS or FAIL"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -80,7 +81,7 @@ migrations-check: setup-dev
 
 # Regenerate the Dutch catalogue after changing strings (needs GNU gettext).
 messages: setup-dev
-	$(DEV_ENV) $(MANAGE) makemessages --locale nl --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*' --no-obsolete
+	$(DEV_ENV) $(MANAGE) makemessages --locale nl --ignore '.venv/*' --ignore '.venv-load/*' --ignore 'node_modules/*' --ignore 'staticfiles/*' --no-obsolete
 	$(DEV_ENV) $(MANAGE) compilemessages --locale nl --ignore '.venv/*' --ignore 'node_modules/*'
 
 # The benchmark (not run in CI): creates <name>_bench next to DATABASE_URL's database and
@@ -100,5 +101,15 @@ serve: setup
 	trap 'kill $$worker $$beat 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn westland.wsgi:application --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
+# Load test (not in CI): locust in a virtualenv of its own; see benchmarks/load/run.py.
+LOAD_VENV := .venv-load
+$(LOAD_VENV)/.load.stamp: requirements-load.txt
+	$(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/pip install --quiet -r requirements-load.txt
+	touch $@
+
+load: setup $(LOAD_VENV)/.load.stamp
+	$(PY) benchmarks/load/run.py
+
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) staticfiles db.sqlite3
+	rm -rf $(VENV) $(LOAD_VENV) node_modules $(VENDOR) staticfiles db.sqlite3

@@ -5,6 +5,13 @@ import shutil
 
 import pytest
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
+
+# Property tests (test_bad_input.py): in CI the same examples every run, so a red run is
+# reproducible and never flaky; locally each run explores new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    hypothesis_settings.load_profile("ci")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [

@@ -4,10 +4,13 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
+from import_export.forms import ImportForm
 from import_export.tmp_storages import CacheStorage
+
+from westland.uploads import check_upload_size, upload_help_text
 
 from .models import (
     AgeGroup,
@@ -48,6 +51,36 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
 
+# django-import-export's Dutch catalogue leaves these messages of the import and export
+# pages untranslated. The portal's catalogue translates them (LOCALE_PATHS come before an
+# app's catalogue); they are listed here so that makemessages keeps them.
+LIBRARY_MESSAGES = (
+    gettext_noop("No valid data to import. Ensure your file has the correct headers or data for import."),
+    gettext_noop(
+        "%(exc_name)s encountered while trying to read file. Ensure you have chosen the correct format for the file."
+    ),
+    gettext_noop("Import finished: {} new, {} updated, {} deleted and {} skipped {}."),
+    gettext_noop("export failed due to IllegalCharacterError"),
+    gettext_noop("The following fields are declared in 'import_id_fields' but are not present in the file headers: %s"),
+    gettext_noop("Value could not be parsed."),
+    gettext_noop('Select at least 1 field for "%(resource_name)s" to export'),
+    gettext_noop("This exporter will export the following fields: "),
+    gettext_noop("Select all"),
+    gettext_noop("Resource"),
+)
+
+
+class SizeLimitedImportForm(ImportForm):
+    """The library's import form, refusing a file above PORTAL_MAX_UPLOAD_MB beside the field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["import_file"].help_text = upload_help_text()
+
+    def clean_import_file(self):
+        return check_upload_size(self.cleaned_data["import_file"])
+
+
 class SpreadsheetImportExportMixin:
     """Import and export as CSV or XLSX (resources in ``coalition/resources.py``).
 
@@ -56,6 +89,7 @@ class SpreadsheetImportExportMixin:
     """
 
     formats = SPREADSHEET_FORMATS
+    import_form_class = SizeLimitedImportForm
     import_formats = SPREADSHEET_FORMATS
     export_formats = SPREADSHEET_FORMATS
     # Imported rows appear in the admin's history, like any other change.

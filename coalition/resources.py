@@ -183,6 +183,35 @@ class DayWidget(widgets.DateWidget):
             raise ValueError(gettext("Enter a date such as 2026-03-01 or 1-3-2026.")) from exc
 
 
+class NumberWidgetMixin:
+    """A number column: text that is no number is an error of the row in the user's language.
+
+    The library's widgets let Decimal's InvalidOperation through, which the admin showed
+    as "[<class 'decimal.ConversionSyntax'>]".
+    """
+
+    # Django's own messages, translated in Django's catalogue.
+    message = "Enter a number."
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except (ArithmeticError, ValueError, TypeError) as exc:
+            raise ValueError(gettext(self.message)) from exc
+
+
+class IntegerWidget(NumberWidgetMixin, widgets.IntegerWidget):
+    message = "Enter a whole number."
+
+
+class DecimalWidget(NumberWidgetMixin, widgets.DecimalWidget):
+    pass
+
+
+class FloatWidget(NumberWidgetMixin, widgets.FloatWidget):
+    pass
+
+
 def _lookup_label(model, field_name):
     if field_name == "pk":
         return "id"
@@ -197,6 +226,13 @@ class SpreadsheetResource(resources.ModelResource):
 
     WIDGETS_MAP = {
         **resources.ModelResource.WIDGETS_MAP,
+        **{
+            internal_type: IntegerWidget
+            for internal_type, widget in resources.ModelResource.WIDGETS_MAP.items()
+            if widget is widgets.IntegerWidget
+        },
+        "DecimalField": DecimalWidget,
+        "FloatField": FloatWidget,
         "TextField": widgets.CharWidget,
         "BooleanField": YesNoWidget,
         "DateField": DayWidget,
@@ -260,6 +296,8 @@ class SpreadsheetResource(resources.ModelResource):
         return super().import_row(row, instance_loader, **kwargs)
 
     def get_instance(self, instance_loader, row):
+        if any(isinstance(value, str) and "\x00" in value for value in row.values()):
+            return None  # refused in import_instance; a lookup would make PostgreSQL raise
         try:
             return super().get_instance(instance_loader, row)
         except ValueError:
@@ -268,7 +306,17 @@ class SpreadsheetResource(resources.ModelResource):
             return None
 
     def import_instance(self, instance, row, **kwargs):
-        errors = {}
+        # PostgreSQL refuses a null byte in text, in a lookup as much as in a save: refuse
+        # the row before either, as Django's form fields do.
+        errors = {
+            field.attribute or field.column_name: [
+                ValidationError(gettext("Null characters are not allowed."), code="null_characters_not_allowed")
+            ]
+            for field in self.get_import_fields()
+            if isinstance(row.get(field.column_name), str) and "\x00" in row[field.column_name]
+        }
+        if errors:
+            raise ValidationError(errors)
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
@@ -377,7 +425,7 @@ class OrganisationResource(SpreadsheetResource):
 class InitiativeResource(SpreadsheetResource):
     """Initiatives, identified by id: an empty id adds one, an id updates that initiative."""
 
-    id = fields.Field(attribute="id", column_name="id", widget=widgets.IntegerWidget(), readonly=True)
+    id = fields.Field(attribute="id", column_name="id", widget=IntegerWidget(), readonly=True)
     organisation = fields.Field(
         attribute="organisation", column_name="organisation", widget=LookupWidget(Organisation, field="name")
     )

@@ -1,8 +1,24 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from .views import officer, open_data, partner, public
 
 app_name = "coalition"
+
+
+class InvitationTokenConverter:
+    """An invitation token as ``secrets.token_urlsafe`` makes it: anything else is a 404,
+    never a database query (PostgreSQL refuses a null byte in a text parameter)."""
+
+    regex = "[-A-Za-z0-9_]{1,64}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(InvitationTokenConverter, "invitation_token")
 
 urlpatterns = [
     # Public: the social map and the partner list.
@@ -21,7 +37,11 @@ urlpatterns = [
     path(
         "coalitie/uitnodigingen/<int:pk>/intrekken/", partner.RevokeInvitationView.as_view(), name="revoke_invitation"
     ),
-    path("coalitie/uitnodiging/<str:token>/", partner.AcceptInvitationView.as_view(), name="accept_invitation"),
+    path(
+        "coalitie/uitnodiging/<invitation_token:token>/",
+        partner.AcceptInvitationView.as_view(),
+        name="accept_invitation",
+    ),
     path("coalitie/leden/<int:pk>/rol/", partner.ChangeRoleView.as_view(), name="change_role"),
     path("coalitie/leden/<int:pk>/verwijderen/", partner.RemoveMemberView.as_view(), name="remove_member"),
     path(

@@ -1,22 +1,18 @@
 import datetime
 
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from coalition.models import Kern
+from westland.uploads import check_upload_size, max_upload_size, upload_help_text
 
 from .models import Observation, Target
 from .services import FIRST_SURVEY_YEAR
 
-# Below Django's FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), so an upload is never written to a
-# temporary file; a survey of 20,000 respondents is about 1 MB.
-DEFAULT_SURVEY_MAX_UPLOAD_SIZE = 2 * 1024 * 1024
-
 
 def survey_max_upload_size() -> int:
-    return getattr(settings, "SURVEY_MAX_UPLOAD_SIZE", DEFAULT_SURVEY_MAX_UPLOAD_SIZE)
+    """PORTAL_MAX_UPLOAD_MB; a survey of 20,000 respondents is about 1 MB."""
+    return max_upload_size()
 
 
 class ObservationForm(forms.ModelForm):
@@ -116,18 +112,10 @@ class SurveyUploadForm(forms.Form):
         self.fields["year"] = forms.IntegerField(
             label=self.fields["year"].label, min_value=FIRST_SURVEY_YEAR, max_value=datetime.date.today().year
         )
-        self.fields["file"].help_text = _("At most %(max)s.") % {"max": filesizeformat(survey_max_upload_size())}
+        self.fields["file"].help_text = upload_help_text()
 
     def clean_source(self):
         return self.cleaned_data["source"].strip()
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = survey_max_upload_size()
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is too large (%(size)s): the maximum is %(max)s.")
-                % {"size": filesizeformat(upload.size), "max": filesizeformat(limit)},
-                code="too_large",
-            )
-        return upload
+        return check_upload_size(self.cleaned_data["file"])

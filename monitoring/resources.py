@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from import_export import fields, widgets
 
 from coalition.models import Kern
-from coalition.resources import LookupWidget, SpreadsheetResource
+from coalition.resources import IntegerWidget, LookupWidget, SpreadsheetResource
 
 from . import services
 from .models import Observation, Target
@@ -29,7 +29,7 @@ def _importing_user(kwargs):
 class ObservationResource(SpreadsheetResource):
     """Observations, identified by id: an empty id adds one, an id corrects that observation."""
 
-    id = fields.Field(attribute="id", column_name="id", widget=widgets.IntegerWidget(), readonly=True)
+    id = fields.Field(attribute="id", column_name="id", widget=IntegerWidget(), readonly=True)
     target = fields.Field(attribute="target", column_name="target", widget=LookupWidget(Target, field="code"))
     kern = fields.Field(attribute="kern", column_name="kern", widget=LookupWidget(Kern, field="code"))
     # For people reading the file; ignored on import.

@@ -241,6 +241,23 @@ def _parse_weight(value: str, row: int) -> float:
     return weight
 
 
+def _readable_rows(reader):
+    """The reader's rows; a row the csv module cannot read (a cell over its 128 KiB limit,
+    a quotation mark never closed) is an error of the file, not of the server."""
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ValidationError(
+                _("Row %(row)s cannot be read as CSV: a cell is too long, or a quotation mark is not closed.")
+                % {"row": reader.line_num},
+                code="not_csv",
+            ) from error
+        yield cells
+
+
 def parse_survey(data: bytes | str) -> ParsedSurvey:
     """Read a survey CSV and check every cell; a ValidationError lists what is wrong, by row and column.
 
@@ -250,13 +267,14 @@ def parse_survey(data: bytes | str) -> ParsedSurvey:
     if not text.strip():
         raise ValidationError(_("The file is empty."), code="empty")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.split("\n", 1)[0]))
-    columns, scale = _check_header(next(reader))
+    lines = _readable_rows(reader)
+    columns, scale = _check_header(next(lines))
     has_kern, has_weight = KERN in columns, WEIGHT in columns
     kernen = _kern_lookup() if has_kern else {}
     parsed = ParsedSurvey(scale=scale, has_kern=has_kern, has_weight=has_weight)
     errors, seen_respondents = [], {}
 
-    for cells in reader:
+    for cells in lines:
         row = reader.line_num
         if not any(cell.strip() for cell in cells):
             continue  # empty lines below the data

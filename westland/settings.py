@@ -118,7 +118,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task taken by a worker that dies (acks_late: never acknowledged) goes back to the
+# queue after the visibility timeout, for another worker. An hour in production (longer
+# than any task); the fault tests set a few seconds, and the unacknowledged messages are
+# then also looked for more often than every 10 x 10 seconds.
+celery_visibility_timeout = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": celery_visibility_timeout}
+if celery_visibility_timeout < 100:
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {"unacked_restore_interval": 1, "unacked_restore_throttle": 1}
 CELERY_TIMEZONE = "Europe/Amsterdam"
 # Periodic work. A test imports every task path listed here.
 CELERY_BEAT_SCHEDULE = {
@@ -176,7 +183,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_USES_HTTPS else "http"
 # allauth keeps its counters in the default cache: Redis in production, so every
 # web process shares them.
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
+    # Successful and failed sign-ins per address. `make load` raises this one (it signs 55
+    # simulated people in from 127.0.0.1 at once); the limits on failed sign-ins stay.
+    "login": env.str("ACCOUNT_LOGIN_RATE_LIMIT", default="30/m/ip"),
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "10/h/ip",
     "confirm_email": "1/3m/key",
@@ -263,6 +272,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+# Uploaded files (a survey, an admin import): larger than this is refused beside the
+# field, in the form's clean. Files up to FILE_UPLOAD_MAX_MEMORY_SIZE stay in memory;
+# larger admin imports are spooled to a temporary file until the form refuses them.
+PORTAL_MAX_UPLOAD_MB = env.float("PORTAL_MAX_UPLOAD_MB", default=10)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=int(2.5 * 1024 * 1024))
 
 # Content-Security-Policy (django-csp): everything from the portal itself, no
 # inline script or style, so Plotly and htmx are loaded as static files.
@@ -289,6 +303,9 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+# A control character in stored text (a pasted tab is fine, a vertical tab is not) would
+# make the XLSX export fail; it is replaced by U+FFFD in the file instead.
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 LOGGING = {
     "version": 1,

@@ -417,7 +417,7 @@ def test_the_upload_page_refuses_a_bad_file_and_stores_nothing(kind, officer_cli
 
 
 def test_the_upload_page_refuses_a_file_over_the_size_limit(officer_client, settings):
-    settings.SURVEY_MAX_UPLOAD_SIZE = 1024
+    settings.PORTAL_MAX_UPLOAD_MB = 1 / 1024  # 1 KB
 
     response = post_upload(officer_client, good_file() + "\n" * 2000)
 

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.db import connection, connections
+from django.utils import timezone
 
 from coalition.constants import Role
 from coalition.models import AgeGroup, Kern
@@ -104,37 +105,208 @@ def _use_broker(monkeypatch, url):
     celery_app.amqp._producer_pool = None
 
 
-def test_a_signal_filed_while_the_broker_is_down_is_kept_and_mailed_once_it_answers(monkeypatch):
+def test_signals_filed_while_the_broker_is_down_are_kept_and_mailed_once_it_answers(monkeypatch):
     require(bool(settings.REDIS_URL), "a Redis broker (set REDIS_URL)")
     from celery.contrib.testing.worker import start_worker
 
     rule = RoutingRuleFactory(is_default=True)
     opvolger = MembershipFactory(organisation=rule.organisation, role=Role.HANDLER).user
-    filer = MembershipFactory(role=Role.STAFF)
+    filers = [MembershipFactory(role=Role.STAFF) for _ in range(3)]
 
-    # The broker does not answer (nothing listens on port 1): filing still works.
+    # The broker does not answer (nothing listens on port 1): filing still works, for everyone.
     _use_broker(monkeypatch, "redis://127.0.0.1:1/0")
     started = time.monotonic()
-    signal = _file(filer.user, filer.organisation)
-    assert time.monotonic() - started < 10, "filing hung on the unreachable broker"
-    assert Signal.objects.filter(pk=signal.pk).exists()
-    pending = Notification.objects.get(signal=signal, recipient=opvolger)
-    assert pending.sent_at is None
+    filed = [_file(filer.user, filer.organisation) for filer in filers]
+    assert time.monotonic() - started < 30, "filing hung on the unreachable broker"
+    assert Signal.objects.filter(pk__in=[signal.pk for signal in filed]).count() == 3
+    pending = Notification.objects.filter(signal__in=filed, recipient=opvolger)
+    assert pending.count() == 3 and not pending.filter(sent_at__isnull=False).exists()
     assert mail.outbox == []
 
-    # The broker answers again: the periodic retry queues the row and a real worker sends it.
+    # The broker answers again: the periodic retry queues the rows and a real worker sends them.
     _use_broker(monkeypatch, settings.CELERY_BROKER_URL)
     # The retry leaves rows younger than 30 seconds to their own task.
-    Notification.objects.filter(pk=pending.pk).update(created_at=pending.created_at - datetime.timedelta(minutes=5))
+    pending.update(created_at=timezone.now() - datetime.timedelta(minutes=5))
     with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=20):
         from signals.tasks import retry_pending_notifications
 
-        assert retry_pending_notifications() == 1
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and not Notification.objects.get(pk=pending.pk).sent_at:
+        assert retry_pending_notifications() == 3
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and pending.filter(sent_at__isnull=True).exists():
             time.sleep(0.2)
-    pending.refresh_from_db()
-    assert pending.sent_at is not None
-    assert [m.to for m in mail.outbox] == [[opvolger.email]]
-    assert "Kees" not in mail.outbox[0].body and "0174" not in mail.outbox[0].body
-    assert signal.number in mail.outbox[0].subject
+    assert not pending.filter(sent_at__isnull=True).exists()
+    assert [m.to for m in mail.outbox] == [[opvolger.email]] * 3
+    assert sorted(signal.number for signal in filed) == sorted(
+        next(number for number in (s.number for s in filed) if number in m.subject) for m in mail.outbox
+    )
+    assert not any("Kees" in m.body or "0174" in m.body for m in mail.outbox)
+
+
+# A worker killed in the middle of a delivery ---------------------------------------------
+
+
+class StallingSMTPServer:
+    """A minimal SMTP server on localhost that counts the messages it accepted.
+
+    The first session stalls at ``DATA`` (before any of the message is sent), as a mail
+    server that hangs would: the worker is then in the middle of the delivery task. Later
+    sessions are answered at once. A message counts as accepted once the server replied
+    250 to its final dot, as SMTP defines delivery.
+    """
+
+    def __init__(self):
+        import socket
+
+        self.accepted = []
+        self.stalled = threading.Event()
+        self.sessions = 0
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self.port = self._socket.getsockname()[1]
+        self._stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        self._socket.settimeout(0.5)
+        while not self._stop.is_set():
+            try:
+                connection, _address = self._socket.accept()
+            except TimeoutError:
+                continue
+            except OSError:  # closed by close()
+                return
+            self.sessions += 1
+            threading.Thread(target=self._session, args=(connection, self.sessions == 1), daemon=True).start()
+
+    def _session(self, connection, stall):
+        reader = connection.makefile("rb")
+
+        def reply(line):
+            connection.sendall(line.encode() + b"\r\n")
+
+        try:
+            reply("220 localhost test SMTP")
+            recipients = []
+            while True:
+                line = reader.readline()
+                if not line:
+                    return
+                command = line.decode(errors="replace").strip()
+                verb = command.split(" ", 1)[0].upper()
+                if verb in ("EHLO", "HELO"):
+                    reply("250 localhost")
+                elif verb == "RCPT":
+                    recipients.append(command.split(":", 1)[1].strip(" <>"))
+                    reply("250 OK")
+                elif verb == "DATA":
+                    if stall:
+                        self.stalled.set()
+                        self._stop.wait(120)  # hang until the test ends; the worker is killed meanwhile
+                        return
+                    reply("354 End data with <CR><LF>.<CR><LF>")
+                    body = []
+                    while (data := reader.readline()) not in (b".\r\n", b""):
+                        body.append(data)
+                    self.accepted.append((recipients, b"".join(body)))
+                    reply("250 OK queued")
+                elif verb == "QUIT":
+                    reply("221 Bye")
+                    return
+                else:  # MAIL, RSET, NOOP
+                    reply("250 OK")
+        except OSError:
+            return
+        finally:
+            connection.close()
+
+    def close(self):
+        self._stop.set()
+        self._socket.close()
+
+
+def _database_url():
+    from urllib.parse import quote
+
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _start_worker(name, queue, smtp_port):
+    """A real ``celery worker`` process (prefork) on the test database, in a process group of its own."""
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "CELERY_VISIBILITY_TIMEOUT": "3",
+        "CONN_MAX_AGE": "0",
+        "DEBUG": "true",
+    }
+    command = [sys.executable, "-m", "celery", "-A", "westland", "worker", "--pool=prefork", "--concurrency=1"]
+    command += ["-Q", queue, "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    command += ["--loglevel=INFO"]
+    log = open(f"/tmp/westland-{name}.log", "w")  # noqa: SIM115 (closed with the process)
+    return subprocess.Popen(
+        command, env=env, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def _stop(process, sig):
+    import signal as signals_module
+
+    if process.poll() is None:
+        os.killpg(process.pid, getattr(signals_module, sig))
+    process.wait(30)
+
+
+def _wait_for(condition, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_worker_killed_while_delivering_leaves_the_mail_to_the_next_worker_which_sends_it_once():
+    require(bool(settings.REDIS_URL), "a Redis broker (set REDIS_URL)")
+    require(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL)")
+    from signals.tasks import deliver_notification
+
+    rule = RoutingRuleFactory(is_default=True)
+    opvolger = MembershipFactory(organisation=rule.organisation, role=Role.HANDLER).user
+    filer = MembershipFactory(role=Role.STAFF)
+    queue = f"worker-fault-{os.getpid()}-{time.monotonic_ns()}"
+    smtp = StallingSMTPServer()
+    workers = []
+    try:
+        # Filed while nothing reads this queue; the delivery is queued there by hand.
+        signal = _file(filer.user, filer.organisation)
+        notification = Notification.objects.get(signal=signal, recipient=opvolger)
+        deliver_notification.apply_async((notification.pk,), queue=queue)
+
+        workers.append(_start_worker("first", queue, smtp.port))
+        assert smtp.stalled.wait(90), "the first worker never reached the mail server"
+        _stop(workers[0], "SIGKILL")  # the whole worker, main process and pool, mid-delivery
+        assert smtp.accepted == []
+        assert Notification.objects.get(pk=notification.pk).sent_at is None
+
+        workers.append(_start_worker("second", queue, smtp.port))
+        assert _wait_for(lambda: Notification.objects.get(pk=notification.pk).sent_at, 90), (
+            "the second worker never delivered the mail of the killed one; see /tmp/westland-second.log"
+        )
+        # Longer than the visibility timeout: a second copy of the task would have run by now.
+        time.sleep(8)
+    finally:
+        for worker in workers:
+            _stop(worker, "SIGTERM")
+        smtp.close()
+
+    assert [recipients for recipients, _body in smtp.accepted] == [[opvolger.email]]
+    assert signal.number.encode() in smtp.accepted[0][1]
+    assert Notification.objects.get(pk=notification.pk).attempts == 1

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from monitoring import services
@@ -43,6 +43,11 @@ class Command(BaseCommand):
             survey = None
         except ValidationError as error:
             raise CommandError("\n".join([_("Nothing was stored."), *error.messages])) from error
+        except DatabaseError as error:
+            # The transaction is rolled back whole: say so, rather than end in a traceback.
+            raise CommandError(
+                "\n".join([_("Nothing was stored."), _("The database refused a write: %(error)s") % {"error": error}])
+            ) from error
 
         for result in results:
             self.stdout.write(self._describe(result))
