@@ -203,3 +203,52 @@ def test_the_queues_survive_hostile_filters(client, params):
         client.force_login(user)
         response = client.get(url, params)
         assert response.status_code == 200, url
+
+
+# The public intake ----------------------------------------------------------------------
+
+INTAKE = reverse("intake:start")
+
+
+@pytest.fixture
+def intake_form(client, settings):
+    """The last step of the public form as it is sent, with the answers of all three steps."""
+    from signals.forms_public import started_token
+
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "public_intake": "100000/h/ip"}
+    RoutingRuleFactory(organisation=SignalHandlerOrganisationFactory(), is_default=True)
+    valid = {
+        "wie-about": "ander",
+        "zorg-signs": [ObservedSign.objects.get(code="zegt-eenzaam").pk],
+        "zorg-note": "Buurvrouw lijkt de hele dag alleen.",
+        "zorg-age_group": AgeGroup.objects.get(code="ouderen").pk,
+        "zorg-kern": Kern.objects.get(code="monster").pk,
+        "zorg-resident_whereabouts": "Boven de bakker",
+        "contact-reporter_name": "Kees van der Berg",
+        "contact-reporter_phone": "06 12 34 56 78",
+        "contact-reporter_email": "kees@voorbeeld.nl",
+        "referentie": "",
+    }
+
+    def opened(data):
+        # Every example is a newly opened page, opened long enough ago for a person.
+        page = client.get(INTAKE).content.decode()
+        token = re.search(r'name="submission_token" value="([^"]+)"', page).group(1)
+        meta = {"submission_token": token, "started": started_token(timezone.now().timestamp() - 60)}
+        return {**meta, **data, "step": "3", "action": "send"}
+
+    return FormCase(
+        url=INTAKE,
+        client=client,
+        valid=valid,
+        fields=list(valid),
+        snapshot=lambda: (Signal.objects.count(), SignalEvent.objects.count()),
+        prepare=opened,
+    )
+
+
+@given(data=st.data())
+@PROPERTY
+def test_the_public_intake_survives_hostile_input(intake_form, data):
+    assert_valid_is_accepted(intake_form)
+    check_submission(intake_form, data.draw(hostile_payload(intake_form.valid, intake_form.fields)))
