@@ -453,6 +453,12 @@ def generate_chunk(chunk: int, scale: float = 1.0) -> dict[str, int]:
                     cipher.address if personal else "",
                     "telefoon" if personal else "",
                     cipher.time if personal else "",
+                    # Residents' reports (the public intake) keep no reporter here: the monitor
+                    # only counts them by source.
+                    "",
+                    "",
+                    "",
+                    "",
                     status,
                     signalpunt,
                     due,
@@ -489,6 +495,10 @@ def generate_chunk(chunk: int, scale: float = 1.0) -> dict[str, int]:
                 "resident_address",
                 "preferred_contact",
                 "preferred_time",
+                "resident_whereabouts",
+                "reporter_name",
+                "reporter_phone",
+                "reporter_email",
                 "status",
                 "handling_organisation_id",
                 "first_contact_due",
