@@ -354,7 +354,9 @@ def generate_chunk(chunk: int, scale: float = 1.0) -> dict[str, int]:
                 total = sum(parts)
                 rid = report_id + len(reports)
                 reports.append((rid, iid, year, quarter, total, rng.randint(0, total), rng.randint(1, 6), 12))
-                reach_counts += [(rid, age, part) for age, part in zip(ages, parts, strict=True)]
+                reach_counts += [
+                    (rid, age, part, iid, year, quarter, False) for age, part in zip(ages, parts, strict=True)
+                ]
         counts["reach_reports"] = _copy(
             cur,
             "coalition_reachreport",
@@ -374,7 +376,10 @@ def generate_chunk(chunk: int, scale: float = 1.0) -> dict[str, int]:
             (row + (False, now, now) for row in reports),
         )
         counts["reach_counts"] = _copy(
-            cur, "coalition_reachcount", ["report_id", "age_group_id", "participants"], reach_counts
+            cur,
+            "coalition_reachcount",
+            ["report_id", "age_group_id", "participants", "initiative_id", "year", "quarter", "is_demo"],
+            reach_counts,
         )
 
         # Signals, with their signs, history, contacts and referrals.
@@ -608,7 +613,7 @@ CLUSTER = [
     ("signals_signal", "signal_monitor_idx"),
     ("signals_referral", "referral_monitor_idx"),
     ("coalition_reachreport", "reach_quarter_idx"),
-    ("coalition_reachcount", "reach_count_report_idx"),
+    ("coalition_reachcount", "reach_count_quarter_idx"),
 ]
 
 

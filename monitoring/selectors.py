@@ -272,26 +272,28 @@ def coalition(filters: Filters, *, breakdowns: bool = True) -> Coalition:
         if not filters.include_demo:
             partners = partners.filter(is_demo=False)
             initiatives = initiatives.filter(is_demo=False, organisation__is_demo=False)
-            reach = reach.filter(report__is_demo=False)
+            reach = reach.filter(is_demo=False)
         if filters.domain:
             partners = partners.filter(domain_id=filters.domain)
             initiatives = initiatives.filter(organisation__domain_id=filters.domain)
-            reach = reach.filter(report__initiative__organisation__domain_id=filters.domain)
+            reach = reach.filter(initiative__organisation__domain_id=filters.domain)
         if filters.kern:
             # An organisation or initiative names a village once: no duplicate rows.
             partners = partners.filter(kernen=filters.kern)
             initiatives = initiatives.filter(kernen=filters.kern)
-            reach = reach.filter(report__initiative__kernen=filters.kern)
+            reach = reach.filter(initiative__kernen=filters.kern)
         if filters.age_group:
             reach = reach.filter(age_group_id=filters.age_group)
         (first_year, first_quarter), (last_year, last_quarter) = filters.quarters[0], filters.quarters[-1]
+        # The report's quarter and demo flag as copied onto its counts: one index holds
+        # what this sums (coalition.ReachCount, reach_count_quarter_idx).
         reach = reach.filter(
-            Q(report__year__gt=first_year) | Q(report__year=first_year, report__quarter__gte=first_quarter),
-            Q(report__year__lt=last_year) | Q(report__year=last_year, report__quarter__lte=last_quarter),
+            Q(year__gt=first_year) | Q(year=first_year, quarter__gte=first_quarter),
+            Q(year__lt=last_year) | Q(year=last_year, quarter__lte=last_quarter),
         )
         # With an age group chosen, the totals count only initiatives for that age group.
         counted = initiatives.filter(age_groups=filters.age_group) if filters.age_group else initiatives
-        reach_rows = reach.values("report__year", "report__quarter", "age_group").annotate(n=Sum("participants"))
+        reach_rows = reach.values("year", "quarter", "age_group").annotate(n=Sum("participants"))
         totals = {
             "partners": _counts(partners.values("domain").annotate(n=Count("pk")).order_by(), "domain"),
             "initiatives": _counts(
@@ -311,10 +313,7 @@ def coalition(filters: Filters, *, breakdowns: bool = True) -> Coalition:
                 "organisation__domain",
                 "age_groups",
             ),
-            reach={
-                ((row["report__year"], row["report__quarter"]), row["age_group"]): row["n"]
-                for row in reach_rows.order_by()
-            },
+            reach={((row["year"], row["quarter"]), row["age_group"]): row["n"] for row in reach_rows.order_by()},
         )
 
     return cached("coalition" if breakdowns else "coalition-totals", filters.key, compute)

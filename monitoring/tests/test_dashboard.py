@@ -299,6 +299,39 @@ def test_partners_initiatives_and_reach_by_domain_and_age_group(officer_client):
     assert {row[0]: row[1] for row in dashboard.chart("initiatives-by-domain").table.rows}["Zorg en welzijn"] == 2
 
 
+@pytest.mark.django_db
+def test_reach_follows_its_report_when_the_report_is_corrected(officer_client):
+    """The counts carry copies of their report's initiative, quarter and demo flag (what
+    the monitor sums from one index): correcting the report moves its counts along."""
+    care, culture = Domain.objects.get(code="zorg-en-welzijn"), Domain.objects.get(code="kunst-en-cultuur")
+    first = InitiativeFactory(organisation=OrganisationFactory(domain=care), age_groups=[age("ouderen")])
+    second = InitiativeFactory(organisation=OrganisationFactory(domain=culture), age_groups=[age("ouderen")])
+    report = ReachReportFactory(initiative=first, year=2026, quarter=2, participants=30, new_participants=4)
+    ReachCount.objects.create(report=report, age_group=age("ouderen"), participants=30)
+
+    def reach(**params):
+        dashboard = officer_client.get("/monitor/", {**PERIOD, **params}).context["dashboard"]
+        return {row[0]: row[-1] for row in dashboard.chart("reach-by-quarter").table.rows}
+
+    assert reach()["2026 Q2"] == 30
+    assert reach(domain="zorg-en-welzijn")["2026 Q2"] == 30
+
+    report.quarter, report.initiative = 3, second
+    report.save()
+    # Saving the report made the cached page stale (monitoring.receivers).
+    moved = reach()
+    assert (moved["2026 Q2"], moved["2026 Q3"]) == (0, 30)
+    assert reach(domain="zorg-en-welzijn")["2026 Q3"] == 0
+    assert reach(domain="kunst-en-cultuur")["2026 Q3"] == 30
+
+    report.is_demo = True
+    report.save()
+    assert reach()["2026 Q3"] == 0
+    assert reach(demo="on")["2026 Q3"] == 30
+    count = ReachCount.objects.get(report=report)
+    assert (count.initiative, count.year, count.quarter, count.is_demo) == (second, 2026, 3, True)
+
+
 # Signals ----------------------------------------------------------------------------
 
 
@@ -579,7 +612,7 @@ def test_every_figure_is_what_plotly_would_make_of_it(officer_client):
     observe("ouderen", 2025, "35", ci_low=Decimal("33"), ci_high=Decimal("37"), respondents=20)
     observe("ouderen", 2024, "38", is_demo=True)
     dashboard = officer_client.get("/monitor/", {**PERIOD, "demo": "on"}).context["dashboard"]
-    assert len(dashboard.charts) == 14
+    assert len(dashboard.charts) == 15  # 4 targets, 3 of the coalition, 8 of signals (by source too)
     for chart in dashboard.charts:
         assert go.Figure(chart.figure).to_plotly_json() == chart.figure, chart.slug
 
