@@ -633,3 +633,18 @@ def test_a_warm_dashboard_is_served_rendered(officer_client):
 def main(response) -> bytes:
     """The page's main content (the header's forms carry a fresh CSRF token each time)."""
     return re.search(rb"<main.*</main>", response.content, re.S).group(0)
+
+
+def test_fast_formatting_gives_what_django_gives():
+    """The dashboard formats its numbers and figures without Django's lookups per value
+    (charts._int_text, Chart.figure_script): the same text as localize and json_script."""
+    from django.utils.formats import localize
+    from django.utils.html import json_script
+
+    for language in ("nl", "en"):
+        with translation.override(language):
+            for value in (0, 7, -12, 999, 1000, -1000, 12345, 1234567, -9876543):
+                assert charts._int_text(value) == localize(value), (language, value)
+    figure = {"data": [{"x": ["<5", "a & b", "×"], "y": [1, 2.5, None]}], "layout": {"title": "</script>"}}
+    chart = charts.Chart("s", "t", "", figure, charts.Table(columns=[], rows=[]))
+    assert chart.figure_script == json_script(figure, chart.data_id)
