@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from signals.constants import ReferralStatus, Source
 
 from . import selectors
-from .progress import MIN_RESPONDENTS, Progress, Status, describe, percent
+from .progress import MIN_RESPONDENTS, Progress, Status, decimal_text, describe, percent
 
 SMALL_COUNT = 5
 LESS_THAN_FIVE = "<5"
@@ -105,6 +105,8 @@ def _cell(value) -> str:
     """A value as the template's ``{{ value }}`` shows it: localised, escaped."""
     if type(value) is int:
         return _int_text(value)
+    if type(value) is Decimal:
+        return decimal_text(value)
     return conditional_escape(localize(value))
 
 
@@ -314,7 +316,7 @@ def _number(value) -> str:
     if type(value) is int:
         return _int_text(value)
     if isinstance(value, Decimal):
-        return number_format(value, decimal_pos=0 if value == value.to_integral_value() else 1)
+        return decimal_text(value, 0 if value == value.to_integral_value() else 1)
     return number_format(value)
 
 

@@ -645,6 +645,18 @@ def test_fast_formatting_gives_what_django_gives():
         with translation.override(language):
             for value in (0, 7, -12, 999, 1000, -1000, 12345, 1234567, -9876543):
                 assert charts._int_text(value) == localize(value), (language, value)
+    from django.utils.formats import number_format
+
+    from monitoring.progress import decimal_text
+
+    decimals = ["0", "0.04", "-0.04", "0.05", "7", "7.0", "7.25", "-12.5", "37.45", "100.0", "999.99", "1234.5", "1E+3"]
+    for language in ("nl", "en"):
+        with translation.override(language):
+            for text in decimals:
+                value = Decimal(text)
+                assert decimal_text(value) == localize(value), (language, text)
+                for places in (0, 1, 2):
+                    assert decimal_text(value, places) == number_format(value, decimal_pos=places), (text, places)
     figure = {"data": [{"x": ["<5", "a & b", "×"], "y": [1, 2.5, None]}], "layout": {"title": "</script>"}}
     chart = charts.Chart("s", "t", "", figure, charts.Table(columns=[], rows=[]))
     assert chart.figure_script == json_script(figure, chart.data_id)
