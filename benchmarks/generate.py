@@ -394,12 +394,16 @@ def generate_chunk(chunk: int, scale: float = 1.0) -> dict[str, int]:
             sid = signal_id + index
             # More signals in later years: the programme becomes known.
             offset = int(span * rng.random() ** 0.8)
+            if index == 0:
+                # Filed today, with consent: every chunk has an open signal in the queue,
+                # so the opvolger's page shows rows (and runs their queries) at any scale.
+                offset = span
             filed_day = first_day + datetime.timedelta(days=offset)
             created = _aware(filed_day, rng.randint(8 * 3600, 18 * 3600))
             age_days = (TODAY - filed_day).days
             source = "medewerker" if rng.random() < 0.85 else rng.choice(["inwoner_ander", "inwoner_zelf"])
             filer, filed_for = rng.choice(staff_of) if source == "medewerker" else (None, None)
-            consent = rng.random() < 0.7
+            consent = rng.random() < 0.7 or index == 0
             due = add_working_days(filed_day, 3)
             handler = rng.choice(handlers)
             status, assigned, first_contact, outcome, closed = "nieuw", None, None, None, None
