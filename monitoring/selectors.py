@@ -18,8 +18,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Func, IntegerField, Prefetch, Q, Sum, Value
 from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 
 from coalition.constants import InitiativeStatus, OrganisationStatus
@@ -249,6 +250,13 @@ class Coalition:
     reach: dict[tuple[tuple[int, int], int], int]  # ((year, quarter), age group id) → participants
 
 
+class Row(Func):
+    """A row value, ``(a, b)``: PostgreSQL and SQLite compare them column by column."""
+
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+
 def _counts(rows, *keys, value="n") -> dict:
     counts = {}
     for row in rows:
@@ -286,10 +294,12 @@ def coalition(filters: Filters, *, breakdowns: bool = True) -> Coalition:
             reach = reach.filter(age_group_id=filters.age_group)
         (first_year, first_quarter), (last_year, last_quarter) = filters.quarters[0], filters.quarters[-1]
         # The report's quarter and demo flag as copied onto its counts: one index holds
-        # what this sums (coalition.ReachCount, reach_count_quarter_idx).
+        # what this sums (coalition.ReachCount, reach_count_quarter_idx), and the period
+        # as row values is one range of it (an OR of years and quarters is not).
+        quarter = Row("year", "quarter")
         reach = reach.filter(
-            Q(year__gt=first_year) | Q(year=first_year, quarter__gte=first_quarter),
-            Q(year__lt=last_year) | Q(year=last_year, quarter__lte=last_quarter),
+            GreaterThanOrEqual(quarter, Row(Value(first_year), Value(first_quarter))),
+            LessThanOrEqual(quarter, Row(Value(last_year), Value(last_quarter))),
         )
         # With an age group chosen, the totals count only initiatives for that age group.
         counted = initiatives.filter(age_groups=filters.age_group) if filters.age_group else initiatives
