@@ -302,12 +302,16 @@ def coalition(filters: Filters, *, breakdowns: bool = True) -> Coalition:
             LessThanOrEqual(quarter, Row(Value(last_year), Value(last_quarter))),
         )
         # With an age group chosen, the totals count only initiatives for that age group.
+        # No COUNT(DISTINCT) below: every join here gives an initiative at most one row per
+        # group (one organisation, one chosen village and age group, or its age groups
+        # grouped by age group), and DISTINCT made PostgreSQL sort them (10× Westland:
+        # ≈10.6 ms against ≈7.1 ms).
         counted = initiatives.filter(age_groups=filters.age_group) if filters.age_group else initiatives
         reach_rows = reach.values("year", "quarter", "age_group").annotate(n=Sum("participants"))
         totals = {
             "partners": _counts(partners.values("domain").annotate(n=Count("pk")).order_by(), "domain"),
             "initiatives": _counts(
-                counted.values("organisation__domain").annotate(n=Count("pk", distinct=True)).order_by(),
+                counted.values("organisation__domain").annotate(n=Count("pk")).order_by(),
                 "organisation__domain",
             ),
         }
@@ -318,7 +322,7 @@ def coalition(filters: Filters, *, breakdowns: bool = True) -> Coalition:
             initiatives_by_age=_counts(
                 initiatives.filter(age_groups__isnull=False)
                 .values("organisation__domain", "age_groups")
-                .annotate(n=Count("pk", distinct=True))
+                .annotate(n=Count("pk"))
                 .order_by(),
                 "organisation__domain",
                 "age_groups",

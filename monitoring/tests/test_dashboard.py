@@ -300,6 +300,21 @@ def test_partners_initiatives_and_reach_by_domain_and_age_group(officer_client):
 
 
 @pytest.mark.django_db
+def test_an_activity_in_several_villages_and_age_groups_counts_once(officer_client):
+    care = Domain.objects.get(code="zorg-en-welzijn")
+    InitiativeFactory(
+        organisation=OrganisationFactory(domain=care),
+        age_groups=[age("ouderen"), age("volwassenen")],
+        kernen=[kern("monster"), kern("naaldwijk")],
+    )
+    for params in ({}, {"kern": "monster"}, {"age_group": "ouderen", "kern": "naaldwijk"}):
+        dashboard = officer_client.get("/monitor/", {**PERIOD, **params}).context["dashboard"]
+        row = {r[0]: r[1:] for r in dashboard.chart("initiatives-by-domain").table.rows}["Zorg en welzijn"]
+        # Per age group once, and once in the domain's total.
+        assert row == ([1] if "age_group" in params else [0, 1, 1, 0, 1]), params
+
+
+@pytest.mark.django_db
 def test_reach_follows_its_report_when_the_report_is_corrected(officer_client):
     """The counts carry copies of their report's initiative, quarter and demo flag (what
     the monitor sums from one index): correcting the report moves its counts along."""
