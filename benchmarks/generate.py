@@ -354,7 +354,9 @@ def generate_chunk(chunk: int, scale: float = 1.0) -> dict[str, int]:
                 total = sum(parts)
                 rid = report_id + len(reports)
                 reports.append((rid, iid, year, quarter, total, rng.randint(0, total), rng.randint(1, 6), 12))
-                reach_counts += [(rid, age, part) for age, part in zip(ages, parts, strict=True)]
+                reach_counts += [
+                    (rid, age, part, iid, year, quarter, False) for age, part in zip(ages, parts, strict=True)
+                ]
         counts["reach_reports"] = _copy(
             cur,
             "coalition_reachreport",
@@ -374,7 +376,10 @@ def generate_chunk(chunk: int, scale: float = 1.0) -> dict[str, int]:
             (row + (False, now, now) for row in reports),
         )
         counts["reach_counts"] = _copy(
-            cur, "coalition_reachcount", ["report_id", "age_group_id", "participants"], reach_counts
+            cur,
+            "coalition_reachcount",
+            ["report_id", "age_group_id", "participants", "initiative_id", "year", "quarter", "is_demo"],
+            reach_counts,
         )
 
         # Signals, with their signs, history, contacts and referrals.
@@ -389,12 +394,16 @@ def generate_chunk(chunk: int, scale: float = 1.0) -> dict[str, int]:
             sid = signal_id + index
             # More signals in later years: the programme becomes known.
             offset = int(span * rng.random() ** 0.8)
+            if index == 0:
+                # Filed today, with consent: every chunk has an open signal in the queue,
+                # so the opvolger's page shows rows (and runs their queries) at any scale.
+                offset = span
             filed_day = first_day + datetime.timedelta(days=offset)
             created = _aware(filed_day, rng.randint(8 * 3600, 18 * 3600))
             age_days = (TODAY - filed_day).days
             source = "medewerker" if rng.random() < 0.85 else rng.choice(["inwoner_ander", "inwoner_zelf"])
             filer, filed_for = rng.choice(staff_of) if source == "medewerker" else (None, None)
-            consent = rng.random() < 0.7
+            consent = rng.random() < 0.7 or index == 0
             due = add_working_days(filed_day, 3)
             handler = rng.choice(handlers)
             status, assigned, first_contact, outcome, closed = "nieuw", None, None, None, None
@@ -453,6 +462,12 @@ def generate_chunk(chunk: int, scale: float = 1.0) -> dict[str, int]:
                     cipher.address if personal else "",
                     "telefoon" if personal else "",
                     cipher.time if personal else "",
+                    # Residents' reports (the public intake) keep no reporter here: the monitor
+                    # only counts them by source.
+                    "",
+                    "",
+                    "",
+                    "",
                     status,
                     signalpunt,
                     due,
@@ -489,6 +504,10 @@ def generate_chunk(chunk: int, scale: float = 1.0) -> dict[str, int]:
                 "resident_address",
                 "preferred_contact",
                 "preferred_time",
+                "resident_whereabouts",
+                "reporter_name",
+                "reporter_phone",
+                "reporter_email",
                 "status",
                 "handling_organisation_id",
                 "first_contact_due",
@@ -598,7 +617,7 @@ CLUSTER = [
     ("signals_signal", "signal_monitor_idx"),
     ("signals_referral", "referral_monitor_idx"),
     ("coalition_reachreport", "reach_quarter_idx"),
-    ("coalition_reachcount", "reach_count_report_idx"),
+    ("coalition_reachcount", "reach_count_quarter_idx"),
 ]
 
 

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
+from django.conf import settings
 from django.db import models
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 # The plan runs 2019–2028. A baseline without a year (the youth figure, "consulted on
 # 29-01-2019") starts the path in the year the plan consulted it.
@@ -120,7 +122,32 @@ def percent(value: Decimal | None) -> str:
     if value is None:
         return "–"
     decimals = 0 if value == value.to_integral_value() else 1
-    return f"{number_format(value, decimal_pos=decimals)}%"
+    return f"{decimal_text(value, decimals)}%"
+
+
+@lru_cache(maxsize=8)
+def _decimal_separator(language: str | None) -> str:
+    return get_format("DECIMAL_SEPARATOR")
+
+
+def decimal_text(value: Decimal, decimal_pos: int | None = None) -> str:
+    """``number_format(value, decimal_pos=decimal_pos)`` for a Decimal, without its format
+    lookups per call: the dashboard formats thousands of measurements (its figures' hover
+    texts and tables), and those lookups cost more than its SQL. Numbers that Django would
+    group or write in scientific notation go to number_format itself."""
+    if settings.USE_THOUSAND_SEPARATOR or not value.is_finite() or not -(10**15) < value < 10**15:
+        return number_format(value, decimal_pos=decimal_pos)
+    if decimal_pos is not None and abs(value) < Decimal("0." + "1".rjust(decimal_pos, "0")):
+        value = Decimal("0")
+    text = f"{value:f}"
+    sign = ""
+    if text[0] == "-":
+        sign, text = "-", text[1:]
+    int_part, _dot, dec_part = text.partition(".")
+    if decimal_pos is not None:
+        dec_part = dec_part[:decimal_pos]
+        dec_part += "0" * (decimal_pos - len(dec_part))
+    return sign + int_part + (_decimal_separator(get_language()) + dec_part if dec_part else "")
 
 
 def describe(plan: Plan, progress: Progress) -> str:

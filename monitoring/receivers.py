@@ -10,13 +10,16 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from coalition.models import Initiative, Organisation, ReachCount, ReachReport
-from signals.models import Referral, Signal
+from coalition.models import AgeGroup, Domain, Initiative, Kern, Organisation, ReachCount, ReachReport
+from signals.models import Outcome, Referral, Signal
 
 from .models import Observation, Target
 from .selectors import bump_version
 
 COUNTED_MODELS = [Observation, Target, Organisation, Initiative, ReachReport, ReachCount, Signal, Referral]
+# The reference lists name the figures' rows and are the dashboard's filter choices
+# (selectors.reference, cached): a renamed or deactivated village shows at once.
+COUNTED_MODELS += [Domain, AgeGroup, Kern, Outcome]
 COUNTED_RELATIONS = [Organisation.kernen.through, Initiative.kernen.through, Initiative.age_groups.through]
 
 

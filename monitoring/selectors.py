@@ -18,8 +18,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Func, IntegerField, Prefetch, Q, Sum, Value
 from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 
 from coalition.constants import InitiativeStatus, OrganisationStatus
@@ -249,6 +250,13 @@ class Coalition:
     reach: dict[tuple[tuple[int, int], int], int]  # ((year, quarter), age group id) → participants
 
 
+class Row(Func):
+    """A row value, ``(a, b)``: PostgreSQL and SQLite compare them column by column."""
+
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+
 def _counts(rows, *keys, value="n") -> dict:
     counts = {}
     for row in rows:
@@ -272,30 +280,38 @@ def coalition(filters: Filters, *, breakdowns: bool = True) -> Coalition:
         if not filters.include_demo:
             partners = partners.filter(is_demo=False)
             initiatives = initiatives.filter(is_demo=False, organisation__is_demo=False)
-            reach = reach.filter(report__is_demo=False)
+            reach = reach.filter(is_demo=False)
         if filters.domain:
             partners = partners.filter(domain_id=filters.domain)
             initiatives = initiatives.filter(organisation__domain_id=filters.domain)
-            reach = reach.filter(report__initiative__organisation__domain_id=filters.domain)
+            reach = reach.filter(initiative__organisation__domain_id=filters.domain)
         if filters.kern:
             # An organisation or initiative names a village once: no duplicate rows.
             partners = partners.filter(kernen=filters.kern)
             initiatives = initiatives.filter(kernen=filters.kern)
-            reach = reach.filter(report__initiative__kernen=filters.kern)
+            reach = reach.filter(initiative__kernen=filters.kern)
         if filters.age_group:
             reach = reach.filter(age_group_id=filters.age_group)
         (first_year, first_quarter), (last_year, last_quarter) = filters.quarters[0], filters.quarters[-1]
+        # The report's quarter and demo flag as copied onto its counts: one index holds
+        # what this sums (coalition.ReachCount, reach_count_quarter_idx), and the period
+        # as row values is one range of it (an OR of years and quarters is not).
+        quarter = Row("year", "quarter")
         reach = reach.filter(
-            Q(report__year__gt=first_year) | Q(report__year=first_year, report__quarter__gte=first_quarter),
-            Q(report__year__lt=last_year) | Q(report__year=last_year, report__quarter__lte=last_quarter),
+            GreaterThanOrEqual(quarter, Row(Value(first_year), Value(first_quarter))),
+            LessThanOrEqual(quarter, Row(Value(last_year), Value(last_quarter))),
         )
         # With an age group chosen, the totals count only initiatives for that age group.
+        # No COUNT(DISTINCT) below: every join here gives an initiative at most one row per
+        # group (one organisation, one chosen village and age group, or its age groups
+        # grouped by age group), and DISTINCT made PostgreSQL sort them (10× Westland:
+        # ≈10.6 ms against ≈7.1 ms).
         counted = initiatives.filter(age_groups=filters.age_group) if filters.age_group else initiatives
-        reach_rows = reach.values("report__year", "report__quarter", "age_group").annotate(n=Sum("participants"))
+        reach_rows = reach.values("year", "quarter", "age_group").annotate(n=Sum("participants"))
         totals = {
             "partners": _counts(partners.values("domain").annotate(n=Count("pk")).order_by(), "domain"),
             "initiatives": _counts(
-                counted.values("organisation__domain").annotate(n=Count("pk", distinct=True)).order_by(),
+                counted.values("organisation__domain").annotate(n=Count("pk")).order_by(),
                 "organisation__domain",
             ),
         }
@@ -306,15 +322,12 @@ def coalition(filters: Filters, *, breakdowns: bool = True) -> Coalition:
             initiatives_by_age=_counts(
                 initiatives.filter(age_groups__isnull=False)
                 .values("organisation__domain", "age_groups")
-                .annotate(n=Count("pk", distinct=True))
+                .annotate(n=Count("pk"))
                 .order_by(),
                 "organisation__domain",
                 "age_groups",
             ),
-            reach={
-                ((row["report__year"], row["report__quarter"]), row["age_group"]): row["n"]
-                for row in reach_rows.order_by()
-            },
+            reach={((row["year"], row["quarter"]), row["age_group"]): row["n"] for row in reach_rows.order_by()},
         )
 
     return cached("coalition" if breakdowns else "coalition-totals", filters.key, compute)

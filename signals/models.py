@@ -218,7 +218,17 @@ class Signal(models.Model):
             # The monitor: signals filed in a period, with every column it counts them by.
             models.Index(
                 fields=["created_at"],
-                include=["id", "age_group", "kern", "consent", "outcome", "filed_for", "first_contact_at", "is_demo"],
+                include=[
+                    "id",
+                    "age_group",
+                    "kern",
+                    "consent",
+                    "outcome",
+                    "filed_for",
+                    "first_contact_at",
+                    "is_demo",
+                    "source",
+                ],
                 name="signal_monitor_idx",
             ),
             models.Index(fields=["id"], condition=models.Q(is_demo=True), name="signal_demo_idx"),

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from benchmarks import run as bench
 
@@ -49,3 +50,32 @@ def test_the_benchmark_databases_are_its_own():
     url, name = bench.bench_database_url("postgres://postgres@127.0.0.1:5432/westland", "_bench_10x")
     assert name == "westland_bench_10x"
     assert url == "postgres://postgres@127.0.0.1:5432/westland_bench_10x"
+
+
+@pytest.mark.django_db
+def test_the_raw_sql_floor_is_the_dashboards_own_sql():
+    """The floor runs exactly the statements the dashboard's aggregates send, so it
+    follows every change to them: signals by source, the consent count over staff
+    reports only, misuse left out of the figures but not out of the outcomes."""
+    from django.core.cache import cache
+
+    from benchmarks.measure import dashboard_statements
+    from monitoring import charts
+    from monitoring.selectors import Filters
+    from signals.constants import MISUSE, Source
+
+    statements = dashboard_statements(Filters.default())
+    with CaptureQueriesContext(connection) as captured:
+        cache.clear()
+        charts.dashboard(Filters.default())
+    assert statements == [query["sql"] for query in captured]
+    signal_queries = [sql for sql in statements if 'FROM "signals_signal"' in sql and "signals_referral" not in sql]
+    assert any(sql.startswith('SELECT "signals_signal"."source" AS "source"') for sql in signal_queries)
+    consent = next(sql for sql in signal_queries if '"consent"' in sql)
+    assert f'"signals_signal"."source" = \'{Source.PARTNER_STAFF}\'' in consent
+    outcomes = next(
+        sql for sql in signal_queries if sql.startswith('SELECT "signals_signal"."outcome_id" AS "outcome"')
+    )
+    assert MISUSE not in outcomes
+    assert len(signal_queries) == 7
+    assert all(MISUSE in sql for sql in signal_queries if sql is not outcomes)

@@ -402,6 +402,10 @@ def test_reach_report_for_the_last_quarter(client):
     report = ReachReport.objects.get()
     assert (report.year, report.quarter, report.participants) == (q.year, q.quarter, 20)
     assert {c.age_group.code: c.participants for c in report.counts.all()} == {"volwassenen": 5, "ouderen": 15}
+    # The counts carry the report's quarter and initiative for the monitor.
+    assert {(c.initiative_id, c.year, c.quarter, c.is_demo) for c in report.counts.all()} == {
+        (initiative.pk, q.year, q.quarter, False)
+    }
     # Editing the same quarter changes the one report.
     client.post(url, reach_data(participants=25))
     assert ReachReport.objects.get().participants == 25

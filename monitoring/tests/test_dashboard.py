@@ -299,6 +299,54 @@ def test_partners_initiatives_and_reach_by_domain_and_age_group(officer_client):
     assert {row[0]: row[1] for row in dashboard.chart("initiatives-by-domain").table.rows}["Zorg en welzijn"] == 2
 
 
+@pytest.mark.django_db
+def test_an_activity_in_several_villages_and_age_groups_counts_once(officer_client):
+    care = Domain.objects.get(code="zorg-en-welzijn")
+    InitiativeFactory(
+        organisation=OrganisationFactory(domain=care),
+        age_groups=[age("ouderen"), age("volwassenen")],
+        kernen=[kern("monster"), kern("naaldwijk")],
+    )
+    for params in ({}, {"kern": "monster"}, {"age_group": "ouderen", "kern": "naaldwijk"}):
+        dashboard = officer_client.get("/monitor/", {**PERIOD, **params}).context["dashboard"]
+        row = {r[0]: r[1:] for r in dashboard.chart("initiatives-by-domain").table.rows}["Zorg en welzijn"]
+        # Per age group once, and once in the domain's total.
+        assert row == ([1] if "age_group" in params else [0, 1, 1, 0, 1]), params
+
+
+@pytest.mark.django_db
+def test_reach_follows_its_report_when_the_report_is_corrected(officer_client):
+    """The counts carry copies of their report's initiative, quarter and demo flag (what
+    the monitor sums from one index): correcting the report moves its counts along."""
+    care, culture = Domain.objects.get(code="zorg-en-welzijn"), Domain.objects.get(code="kunst-en-cultuur")
+    first = InitiativeFactory(organisation=OrganisationFactory(domain=care), age_groups=[age("ouderen")])
+    second = InitiativeFactory(organisation=OrganisationFactory(domain=culture), age_groups=[age("ouderen")])
+    report = ReachReportFactory(initiative=first, year=2026, quarter=2, participants=30, new_participants=4)
+    ReachCount.objects.create(report=report, age_group=age("ouderen"), participants=30)
+
+    def reach(**params):
+        dashboard = officer_client.get("/monitor/", {**PERIOD, **params}).context["dashboard"]
+        return {row[0]: row[-1] for row in dashboard.chart("reach-by-quarter").table.rows}
+
+    assert reach()["2026 Q2"] == 30
+    assert reach(domain="zorg-en-welzijn")["2026 Q2"] == 30
+
+    report.quarter, report.initiative = 3, second
+    report.save()
+    # Saving the report made the cached page stale (monitoring.receivers).
+    moved = reach()
+    assert (moved["2026 Q2"], moved["2026 Q3"]) == (0, 30)
+    assert reach(domain="zorg-en-welzijn")["2026 Q3"] == 0
+    assert reach(domain="kunst-en-cultuur")["2026 Q3"] == 30
+
+    report.is_demo = True
+    report.save()
+    assert reach()["2026 Q3"] == 0
+    assert reach(demo="on")["2026 Q3"] == 30
+    count = ReachCount.objects.get(report=report)
+    assert (count.initiative, count.year, count.quarter, count.is_demo) == (second, 2026, 3, True)
+
+
 # Signals ----------------------------------------------------------------------------
 
 
@@ -472,11 +520,11 @@ def test_the_dashboard_computes_in_a_fixed_number_of_queries(officer_client):
     with CaptureQueriesContext(connection) as queries:
         officer_client.get("/monitor/", PERIOD)
     # Session (only when sessions live in the database, not in Redis) and user, the
-    # navigation's roles, the three filter selects; then the aggregates: reference lists
-    # (4), targets and their observations (2), the coalition (4) and signals with
-    # referrals (8).
+    # navigation's roles; then the aggregates: reference lists (4, which the filter
+    # selects use too), targets and their observations (2), the coalition (4) and
+    # signals with referrals (8).
     session = 1 if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db" else 0
-    assert len(queries) == session + 2 + 3 + 4 + 2 + 4 + 8, [q["sql"][:80] for q in queries]
+    assert len(queries) == session + 2 + 4 + 2 + 4 + 8, [q["sql"][:80] for q in queries]
 
 
 @pytest.mark.django_db
@@ -579,7 +627,7 @@ def test_every_figure_is_what_plotly_would_make_of_it(officer_client):
     observe("ouderen", 2025, "35", ci_low=Decimal("33"), ci_high=Decimal("37"), respondents=20)
     observe("ouderen", 2024, "38", is_demo=True)
     dashboard = officer_client.get("/monitor/", {**PERIOD, "demo": "on"}).context["dashboard"]
-    assert len(dashboard.charts) == 15  # 4 targets, 3 coalition, 8 signals
+    assert len(dashboard.charts) == 15  # 4 targets, 3 of the coalition, 8 of signals (by source too)
     for chart in dashboard.charts:
         assert go.Figure(chart.figure).to_plotly_json() == chart.figure, chart.slug
 
@@ -600,3 +648,30 @@ def test_a_warm_dashboard_is_served_rendered(officer_client):
 def main(response) -> bytes:
     """The page's main content (the header's forms carry a fresh CSRF token each time)."""
     return re.search(rb"<main.*</main>", response.content, re.S).group(0)
+
+
+def test_fast_formatting_gives_what_django_gives():
+    """The dashboard formats its numbers and figures without Django's lookups per value
+    (charts._int_text, Chart.figure_script): the same text as localize and json_script."""
+    from django.utils.formats import localize
+    from django.utils.html import json_script
+
+    for language in ("nl", "en"):
+        with translation.override(language):
+            for value in (0, 7, -12, 999, 1000, -1000, 12345, 1234567, -9876543):
+                assert charts._int_text(value) == localize(value), (language, value)
+    from django.utils.formats import number_format
+
+    from monitoring.progress import decimal_text
+
+    decimals = ["0", "0.04", "-0.04", "0.05", "7", "7.0", "7.25", "-12.5", "37.45", "100.0", "999.99", "1234.5", "1E+3"]
+    for language in ("nl", "en"):
+        with translation.override(language):
+            for text in decimals:
+                value = Decimal(text)
+                assert decimal_text(value) == localize(value), (language, text)
+                for places in (0, 1, 2):
+                    assert decimal_text(value, places) == number_format(value, decimal_pos=places), (text, places)
+    figure = {"data": [{"x": ["<5", "a & b", "×"], "y": [1, 2.5, None]}], "layout": {"title": "</script>"}}
+    chart = charts.Chart("s", "t", "", figure, charts.Table(columns=[], rows=[]))
+    assert chart.figure_script == json_script(figure, chart.data_id)

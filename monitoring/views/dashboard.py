@@ -21,7 +21,6 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from coalition import permissions
-from coalition.models import AgeGroup, Domain, Kern
 from coalition.resources import escape_formula
 
 from .. import charts, selectors
@@ -93,34 +92,52 @@ class PeriodForm(forms.Form):
         return urlencode(params)
 
 
+class ReferenceChoiceField(forms.ChoiceField):
+    """A choice of one of the monitor's reference lists (``selectors.Reference``), by code.
+    The dashboard reads these lists anyway (cached): its filter form need not load them
+    from the database a second time, nor look the chosen one up. Cleans to the
+    ``selectors.Item`` chosen, or None."""
+
+    def __init__(self, *, items: str, empty_label, **kwargs):
+        self.items_name = items
+        self.empty_label = empty_label
+        self.items = {}
+        super().__init__(choices=(), **kwargs)
+
+    def use(self, reference: selectors.Reference):
+        self.items = {item.code: item for item in getattr(reference, self.items_name)}
+        self.choices = [("", self.empty_label), *((code, item.name) for code, item in self.items.items())]
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.items.get(value) if value else None
+
+
 class DashboardFilterForm(PeriodForm):
-    domain = forms.ModelChoiceField(
-        label=gettext_lazy("Domain"),
-        queryset=Domain.objects.active(),
-        to_field_name="code",
-        required=False,
-        empty_label=gettext_lazy("All domains"),
+    domain = ReferenceChoiceField(
+        label=gettext_lazy("Domain"), items="domains", required=False, empty_label=gettext_lazy("All domains")
     )
-    age_group = forms.ModelChoiceField(
+    age_group = ReferenceChoiceField(
         label=gettext_lazy("Age group"),
-        queryset=AgeGroup.objects.active(),
-        to_field_name="code",
+        items="age_groups",
         required=False,
         empty_label=gettext_lazy("All age groups"),
     )
-    kern = forms.ModelChoiceField(
-        label=gettext_lazy("Village"),
-        queryset=Kern.objects.active(),
-        to_field_name="code",
-        required=False,
-        empty_label=gettext_lazy("All villages"),
+    kern = ReferenceChoiceField(
+        label=gettext_lazy("Village"), items="kernen", required=False, empty_label=gettext_lazy("All villages")
     )
     demo = forms.BooleanField(label=gettext_lazy("Include demo data (not real)"), required=False)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        reference = selectors.reference()
+        for name in ("domain", "age_group", "kern"):
+            self.fields[name].use(reference)
 
     def extra_filters(self, data) -> dict:
         def pk(name):
             value = data.get(name)
-            return value.pk if value is not None else None
+            return value.id if value is not None else None
 
         return {
             "domain": pk("domain"),
