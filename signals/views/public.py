@@ -54,16 +54,15 @@ class PublicIntakeView(View):
     template_name = "signals/public/intake.html"
 
     def get(self, request):
-        meta = IntakeMetaForm(initial={"submission_token": secrets.token_urlsafe(24), "started": started_token()})
-        return self.render(1, self._empty_forms(), meta)
+        return self.render(1, self._empty_forms(), self._fresh_meta())
 
     def post(self, request):
         data = request.POST
         meta = IntakeMetaForm(data)
         if not meta.is_valid():
             # Not sent by our page (or cut off): start again, without storing anything.
-            fresh = IntakeMetaForm(initial={"submission_token": secrets.token_urlsafe(24), "started": started_token()})
-            return self.render(1, self._empty_forms(), fresh, refusal=_("The form was incomplete. Please start again."))
+            refusal = _("The form was incomplete. Please start again.")
+            return self.render(1, self._empty_forms(), self._fresh_meta(), refusal=refusal)
         step = self._step(data)
         about = AboutForm(data)
         about_self = about.is_valid() and about.cleaned_data["about"] == ABOUT_SELF
@@ -133,6 +132,11 @@ class PublicIntakeView(View):
         # Signed, not encrypted: the address (browser history, proxy logs) holds the number only.
         ref = signing.dumps(number, salt=SENT_SALT)
         return redirect(f"{reverse('intake:sent')}?ref={ref}")
+
+    @staticmethod
+    def _fresh_meta():
+        """A newly opened form: its own submission token, and the moment it was opened."""
+        return IntakeMetaForm(initial={"submission_token": secrets.token_urlsafe(24), "started": started_token()})
 
     @staticmethod
     def _empty_forms():
