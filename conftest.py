@@ -7,10 +7,12 @@ import pytest
 from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
+from westland.tests.services import IN_CI
+
 # Property tests (test_bad_input.py): in CI the same examples every run, so a red run is
 # reproducible and never flaky; locally each run explores new ones.
 hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
-if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+if IN_CI:
     hypothesis_settings.load_profile("ci")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -80,7 +82,7 @@ def pytest_collection_modifyitems(config, items):
     In CI a missing browser is a failure: the tests run and fail to launch it.
     """
     items.sort(key=_flushes_database)
-    if _chromium_available() or os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    if _chromium_available() or IN_CI:
         return
     skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package")
     for item in items:

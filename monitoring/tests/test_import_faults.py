@@ -5,8 +5,6 @@ rollback at the end), raises on the N-th row inserted into a table, as a full di
 lost connection or a constraint of a DBA would. Runs on PostgreSQL (CI); elsewhere it
 says why it skips, and in CI a missing PostgreSQL fails it."""
 
-import os
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -15,18 +13,14 @@ from django.db import connection
 from coalition.models import Organisation, OrganisationEvent
 from monitoring.models import Observation, ObservationChange, Survey, SurveyResponse
 from monitoring.tests.factories import answers_with_total, header, survey_csv
+from westland.tests.services import require
 
 pytestmark = pytest.mark.django_db
-
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 @pytest.fixture(autouse=True)
 def _postgresql():
-    if connection.vendor != "postgresql":
-        if IN_CI:
-            pytest.fail("CI must run this test with PostgreSQL (set DATABASE_URL)")
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+    require(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL)")
 
 
 def refuse_the_nth_insert(table, n):

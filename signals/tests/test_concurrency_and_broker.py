@@ -20,17 +20,9 @@ from signals.constants import EventKind, SignalStatus
 from signals.models import Notification, Signal, SignalEvent
 from signals.tests.factories import RoutingRuleFactory, SignalFactory
 from westland.celery import app as celery_app
+from westland.tests.services import require
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def require(condition, what):
-    if not condition:
-        if IN_CI:
-            pytest.fail(f"CI must run this test with {what}")
-        pytest.skip(f"needs {what}")
 
 
 def test_two_opvolgers_taking_one_signal_cannot_both_win():

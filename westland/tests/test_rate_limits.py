@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 
 from coalition.tests.factories import PASSWORD, UserFactory
+from westland.tests.services import redis_only
 
 pytestmark = pytest.mark.django_db
 
@@ -70,10 +71,7 @@ def test_signups_past_the_limit_per_ip_get_a_dutch_429_page(client):
     assert client.get(SIGNUP).status_code == 200
 
 
-@pytest.mark.skipif(
-    not os.environ.get("REDIS_URL") and os.environ.get("CI", "").lower() not in ("1", "true", "yes"),
-    reason="needs REDIS_URL: the counters are in Redis only then (in CI it runs, and fails without Redis)",
-)
+@redis_only  # the counters are in Redis only then
 def test_the_counters_live_in_redis(client):
     import redis
 

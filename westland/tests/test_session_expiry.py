@@ -12,6 +12,8 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from westland.tests.services import redis_only
+
 PARTNER_AREA = "/coalitie/"
 SHORT_SESSION_ROLES = ["handler", "coordinator", "officer", "administrator"]
 
@@ -94,12 +96,6 @@ def test_the_deadline_moves_at_most_once_a_minute(client, handler, database_sess
         traveller.shift(datetime.timedelta(seconds=31))
         assert signed_in(client)
         assert deadline() == start + datetime.timedelta(minutes=31, seconds=1)
-
-
-redis_only = pytest.mark.skipif(
-    not os.environ.get("REDIS_URL") and os.environ.get("CI", "").lower() not in ("1", "true", "yes"),
-    reason="needs REDIS_URL: sessions live in Redis only when it is set (in CI it runs, and fails without Redis)",
-)
 
 
 def _ttl(session_key):

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 import polib
-import pytest
+
+from westland.tests.services import require
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 PO = BASE_DIR / "locale/nl/LC_MESSAGES/django.po"
@@ -30,10 +31,7 @@ def test_compiled_catalogue_matches_the_po_file():
 
 
 def test_catalogue_covers_every_marked_string_in_the_source(tmp_path):
-    if shutil.which("xgettext") is None:
-        if os.environ.get("CI"):
-            pytest.fail("GNU gettext (xgettext) is required in CI: .ci/run installs it")
-        pytest.skip("GNU gettext (xgettext) is not installed: cannot extract strings")
+    require(shutil.which("xgettext") is not None, "GNU gettext (xgettext; .ci/run installs it)")
     for name in SOURCES:
         source = BASE_DIR / name
         target = tmp_path / name
