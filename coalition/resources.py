@@ -16,11 +16,12 @@ resource here, whatever the global settings say:
 import datetime
 import re
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models
 from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 from django.utils.translation import gettext
-from import_export import fields, resources, widgets
+from import_export import fields, instance_loaders, resources, widgets
 from import_export.formats import base_formats
 from import_export.results import RowResult
 
@@ -88,10 +89,47 @@ def _importing_user(kwargs):
 # Widgets -----------------------------------------------------------------------------
 
 
+def normalise_cell(value):
+    """A cell as the import reads it: CSV gives "" for an empty cell and XLSX gives None
+    (both become ""); surrounding whitespace goes, as Django's form fields strip it, and a
+    formula escaped on export is read back as the text it was."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return unescape_formula(value.strip())
+    return value
+
+
 class LookupWidget(widgets.ForeignKeyWidget):
-    """A foreign key by code, name or id; a value that matches nothing is an error of the row."""
+    """A foreign key by code, name or id; a value that matches nothing is an error of the row.
+
+    ``prefetch`` looks a whole column up in one query before an import, so that the rows
+    that follow find their value without a query each (a value it did not find is looked
+    up as before, and reported as before when it matches nothing)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.found = {}
+
+    def prefetch(self, values):
+        model_field = self.model._meta.pk if self.field == "pk" else self.model._meta.get_field(self.field)
+        keys = set()
+        for value in values:
+            if value in (None, "") or (isinstance(value, str) and "\x00" in value):
+                continue
+            try:
+                keys.add(model_field.to_python(value))
+            except ValidationError:
+                continue  # the row reports it
+        found = self.get_queryset(None, None).filter(**{f"{self.field}__in": keys}) if keys else []
+        self.found = {str(getattr(obj, model_field.attname)): obj for obj in found}
+
+    def forget(self):
+        self.found = {}
 
     def clean(self, value, row=None, **kwargs):
+        if self.found and not self.use_natural_foreign_keys and str(value) in self.found:
+            return self.found[str(value)]
         try:
             return super().clean(value, row, **kwargs)
         except (self.model.DoesNotExist, self.model.MultipleObjectsReturned, ValueError, TypeError) as exc:
@@ -221,6 +259,66 @@ def _lookup_label(model, field_name):
 # Resources ---------------------------------------------------------------------------
 
 
+class PrefetchingInstanceLoader(instance_loaders.ModelInstanceLoader):
+    """Finds the stored rows an import updates in one query, by every import id field
+    (the library's cached loader knows a single one): a row then finds its instance, or
+    learns that it is new, without a query of its own. A row saved as new is remembered,
+    so that a second row with the same key updates it, as the query per row did."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.id_fields = [resource.fields[name] for name in resource.get_import_id_fields()]
+        self.instances = None  # None: look each row up (the file lacks an id column)
+        if dataset is not None and all(field.column_name in (dataset.headers or ()) for field in self.id_fields):
+            keys = set()
+            for row in dataset.dict:
+                cells = {name: normalise_cell(value) for name, value in row.items()}
+                if any(
+                    isinstance(cells.get(field.column_name), str) and "\x00" in cells[field.column_name]
+                    for field in self.id_fields
+                ):
+                    continue  # refused in import_instance; PostgreSQL would refuse the lookup
+                try:
+                    keys.add(self.key(cells))
+                except (ValueError, TypeError, ArithmeticError, ValidationError, ObjectDoesNotExist):
+                    continue  # the row reports it when it is imported
+            self.instances = {}
+            if keys:
+                # Each id field among its values: a superset of the keys, narrowed below.
+                meta = self.get_queryset().model._meta
+                candidates = (
+                    self.get_queryset()
+                    .filter(
+                        **{f"{field.attribute}__in": {key[i] for key in keys} for i, field in enumerate(self.id_fields)}
+                    )
+                    # The preview shows what a row changes, related rows' names included.
+                    .select_related(*(f.attribute for f in self.id_fields if meta.get_field(f.attribute).is_relation))
+                )
+                for instance in candidates:
+                    key = self.instance_key(instance)
+                    if key in keys:
+                        self.instances[key] = instance
+
+    def key(self, row) -> tuple:
+        # A related row counts by its primary key, as the instance's foreign key holds it.
+        return tuple(
+            value.pk if isinstance(value, models.Model) else value for value in (f.clean(row) for f in self.id_fields)
+        )
+
+    def instance_key(self, instance) -> tuple:
+        meta = instance._meta
+        return tuple(getattr(instance, meta.get_field(field.attribute).attname) for field in self.id_fields)
+
+    def get_instance(self, row):
+        if self.instances is None:
+            return super().get_instance(row)
+        return self.instances.get(self.key(row))
+
+    def remember(self, instance):
+        if self.instances is not None:
+            self.instances[self.instance_key(instance)] = instance
+
+
 class SpreadsheetResource(resources.ModelResource):
     """What every spreadsheet import and export of the portal shares (see the module docstring)."""
 
@@ -240,6 +338,7 @@ class SpreadsheetResource(resources.ModelResource):
 
     # Related rows an export reads, fetched with the queryset instead of once per row.
     select_related = []
+    _instance_loader = None
     prefetch_related = []
 
     class Meta:
@@ -247,6 +346,7 @@ class SpreadsheetResource(resources.ModelResource):
         use_transactions = True
         clean_model_instances = True
         skip_unchanged = True
+        instance_loader_class = PrefetchingInstanceLoader
 
     @classmethod
     def field_from_django_field(cls, field_name, django_field, readonly):
@@ -274,16 +374,20 @@ class SpreadsheetResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         if dataset.headers:
             dataset.headers = [str(header).strip() if header is not None else header for header in dataset.headers]
+        for field in self.get_import_fields():
+            if isinstance(field.widget, LookupWidget) and field.column_name in (dataset.headers or ()):
+                field.widget.prefetch(normalise_cell(value) for value in dataset[field.column_name])
         super().before_import(dataset, **kwargs)
 
+    def after_import(self, dataset, result, **kwargs):
+        for field in self.get_import_fields():
+            if isinstance(field.widget, LookupWidget):
+                field.widget.forget()
+        super().after_import(dataset, result, **kwargs)
+
     def before_import_row(self, row, **kwargs):
-        # CSV gives "" for an empty cell and XLSX gives None: treat both alike. Surrounding
-        # whitespace goes, as Django's form fields strip it.
         for key, value in row.items():
-            if value is None:
-                row[key] = ""
-            elif isinstance(value, str):
-                row[key] = unescape_formula(value.strip())
+            row[key] = normalise_cell(value)
         super().before_import_row(row, **kwargs)
 
     def import_row(self, row, instance_loader, **kwargs):
@@ -293,7 +397,13 @@ class SpreadsheetResource(resources.ModelResource):
             row_result = self.get_row_result_class()()
             row_result.import_type = RowResult.IMPORT_TYPE_SKIP
             return row_result
+        self._instance_loader = instance_loader
         return super().import_row(row, instance_loader, **kwargs)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        super().save_instance(instance, is_create, row, **kwargs)
+        if is_create and instance.pk and isinstance(self._instance_loader, PrefetchingInstanceLoader):
+            self._instance_loader.remember(instance)
 
     def get_instance(self, instance_loader, row):
         if any(isinstance(value, str) and "\x00" in value for value in row.values()):

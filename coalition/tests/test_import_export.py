@@ -10,7 +10,10 @@ import tablib
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from import_export.tmp_storages import CacheStorage
 
 from coalition.constants import InitiativeStatus, OrganisationStatus
@@ -252,6 +255,63 @@ def test_importing_reach_reports_updates_the_quarter_it_names(superuser_client, 
     report.refresh_from_db()
     assert (report.participants, report.reported_by) == (25, administrator)
     assert ReachReport.objects.get(quarter=2).participants == 30
+
+
+def _queries_reading(captured, table):
+    """The statements that read whole rows of ``table`` (not the existence checks of validation)."""
+    return [q["sql"] for q in captured if q["sql"].startswith(f'SELECT "{table}"."id"')]
+
+
+def test_a_reach_import_reads_initiatives_and_stored_reports_once_not_per_row(administrator):
+    initiatives = InitiativeFactory.create_batch(3)
+    stored = ReachReportFactory(initiative=initiatives[0], year=2026, quarter=1, participants=20)
+    rows = [(i.pk, 2026, quarter, 10 + quarter, 1, 1, 2) for i in initiatives for quarter in (1, 2, 3, 4)]
+    dataset = tablib.Dataset(
+        *rows, headers=["initiative", "year", "quarter", "participants", "new_participants", "volunteers", "meetings"]
+    )
+
+    with CaptureQueriesContext(connection) as captured:
+        result = ReachReportResource().import_data(dataset, dry_run=False, user=administrator)
+
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert len(_queries_reading(captured, "coalition_initiative")) == 1
+    assert len(_queries_reading(captured, "coalition_reachreport")) == 1
+    assert ReachReport.objects.count() == 12
+    stored.refresh_from_db()
+    assert stored.participants == 11  # the stored quarter was found and updated, not added again
+    assert [row.import_type for row in result.rows].count("update") == 1
+
+
+def test_the_same_quarter_twice_in_one_file_is_one_report_with_the_last_figures(administrator):
+    initiative = InitiativeFactory()
+    dataset = tablib.Dataset(
+        (initiative.pk, 2026, 3, 40, 4, 2, 6),
+        (initiative.pk, 2026, 3, 45, 5, 2, 6),
+        headers=["initiative", "year", "quarter", "participants", "new_participants", "volunteers", "meetings"],
+    )
+
+    result = ReachReportResource().import_data(dataset, dry_run=False, user=administrator)
+
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert [row.import_type for row in result.rows] == ["new", "update"]
+    assert list(ReachReport.objects.values_list("participants", flat=True)) == [45]
+
+
+def test_an_unknown_initiative_among_known_ones_is_still_an_error_of_its_row(administrator):
+    initiative = InitiativeFactory()
+    dataset = tablib.Dataset(
+        (initiative.pk, 2026, 1, 40, 4, 2, 6),
+        (initiative.pk + 1000, 2026, 1, 45, 5, 2, 6),
+        headers=["initiative", "year", "quarter", "participants", "new_participants", "volunteers", "meetings"],
+    )
+
+    with translation.override("nl"):
+        result = ReachReportResource().import_data(dataset, dry_run=False, user=administrator)
+
+    [invalid] = result.invalid_rows
+    assert invalid.number == 2
+    assert f"“{initiative.pk + 1000}”" in str(invalid.error_dict["initiative"])
+    assert not ReachReport.objects.exists()  # all or nothing
 
 
 def test_a_semicolon_separated_file_from_dutch_excel_imports(superuser_client):
