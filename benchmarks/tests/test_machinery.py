@@ -43,6 +43,7 @@ def test_the_benchmark_runs_at_a_tiny_size(bench_settings):
     assert small["imports"]["reach_import"]["rows"] == 100
     lines = bench.table(results).splitlines()
     assert any(line.startswith("dashboard ") for line in lines)
+    assert any(line.startswith("own time: dashboard") for line in lines)
     assert bench.summary_line(results["verdict"]).startswith(("PASS", "FAIL"))
     json.dumps(results)
 
