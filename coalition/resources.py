@@ -129,7 +129,8 @@ class LookupWidget(widgets.ForeignKeyWidget):
 
     def clean(self, value, row=None, **kwargs):
         if self.found and not self.use_natural_foreign_keys and str(value) in self.found:
-            return self.found[str(value)]
+            found = self.found[str(value)]
+            return found.pk if self.key_is_id else found
         try:
             return super().clean(value, row, **kwargs)
         except (self.model.DoesNotExist, self.model.MultipleObjectsReturned, ValueError, TypeError) as exc:
