@@ -339,8 +339,9 @@ class SpreadsheetResource(resources.ModelResource):
 
     # Related rows an export reads, fetched with the queryset instead of once per row.
     select_related = []
-    _instance_loader = None
     prefetch_related = []
+    # The import's PrefetchingInstanceLoader, told about each row saved as new.
+    _instance_loader = None
 
     class Meta:
         # Subclasses inherit these options.
