@@ -144,7 +144,7 @@ class Ciphertexts:
 
 def generate_chunk(chunk: int, scale: float = 1.0) -> dict[str, int]:
     """Add chunk ``chunk`` (0 is the one with the Signaalpunt, the officer and the routing)."""
-    from signals.routing import add_working_days
+    from signals.routing import add_working_days, working_days_between
 
     rng = random.Random(SEED * 100 + chunk)
     partners = max(3, round(CHUNK_PARTNERS * scale))
@@ -472,6 +472,7 @@ def generate_chunk(chunk: int, scale: float = 1.0) -> dict[str, int]:
                     signalpunt,
                     due,
                     first_contact,
+                    working_days_between(filed_day, first_contact) if first_contact else None,
                     assigned,
                     outcome,
                     closed,
@@ -512,6 +513,7 @@ def generate_chunk(chunk: int, scale: float = 1.0) -> dict[str, int]:
                 "handling_organisation_id",
                 "first_contact_due",
                 "first_contact_at",
+                "working_days_to_first_contact",
                 "assigned_to_id",
                 "outcome_id",
                 "closed_at",

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import datetime
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Count, Func, IntegerField, Prefetch, Q, Sum, Value
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 
@@ -27,7 +26,6 @@ from coalition.constants import InitiativeStatus, OrganisationStatus
 from coalition.models import AgeGroup, Domain, Initiative, Kern, Organisation, ReachCount
 from signals.constants import MISUSE, Source
 from signals.models import Outcome, Referral, Signal
-from signals.routing import working_days_between
 
 from .models import Observation, Target
 from .progress import Measurement, Plan, Progress, assess
@@ -410,15 +408,12 @@ def signals(filters: Filters) -> Signals:
             .values("month", "age_group")
             .annotate(n=Count("pk"))
         }
-        first_contact = Counter()
-        pairs = (
-            filed.filter(first_contact_at__isnull=False)
-            .annotate(day=TruncDate("created_at"))
-            .values("day", "first_contact_at")
-            .annotate(n=Count("pk"))
+        first_contact = _counts(
+            filed.filter(working_days_to_first_contact__isnull=False)
+            .values("working_days_to_first_contact")
+            .annotate(n=Count("pk")),
+            "working_days_to_first_contact",
         )
-        for row in pairs:
-            first_contact[working_days_between(row["day"], row["first_contact_at"])] += row["n"]
         # Consent is asked on the staff form only: a resident asking for themselves always
         # agrees, one reporting about someone else could not ask that person.
         consent = (
@@ -432,7 +427,7 @@ def signals(filters: Filters) -> Signals:
             by_kern=_counts(filed.values("kern").annotate(n=Count("pk")), "kern"),
             by_source=_counts(filed.values("source").annotate(n=Count("pk")), "source"),
             consent={row["age_group"]: (row["n"], row["yes"]) for row in consent},
-            first_contact=dict(first_contact),
+            first_contact=first_contact,
             outcomes=_counts(all_filed.values("outcome").annotate(n=Count("pk")), "outcome"),
             referrals=_counts(
                 referrals.values("initiative__organisation__domain", "status").annotate(n=Count("pk")).order_by(),

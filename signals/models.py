@@ -183,6 +183,12 @@ class Signal(models.Model):
     routing_rule = models.ForeignKey(RoutingRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     first_contact_due = models.DateField(_("first contact due"), null=True, blank=True)
     first_contact_at = models.DateField(_("first contact on"), null=True, blank=True)
+    # Working days (weekends and Dutch public holidays skipped) from the filing day to
+    # first_contact_at, set with it (services.log_contact): the monitor counts signals by
+    # it in the database instead of working it out in Python for every signal of a period.
+    working_days_to_first_contact = models.PositiveSmallIntegerField(
+        _("working days to first contact"), null=True, blank=True, editable=False
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -225,7 +231,7 @@ class Signal(models.Model):
                     "consent",
                     "outcome",
                     "filed_for",
-                    "first_contact_at",
+                    "working_days_to_first_contact",
                     "is_demo",
                     "source",
                 ],

@@ -316,7 +316,8 @@ def log_contact(*, signal_id: int, actor, date, way, note="") -> ContactMoment:
     check_step(signal, "log_contact")
     if date > timezone.localdate():
         raise ValidationError({"date": _("The date of the contact cannot be in the future.")})
-    if date < timezone.localtime(signal.created_at).date():
+    filed_on = timezone.localtime(signal.created_at).date()
+    if date < filed_on:
         raise ValidationError({"date": _("The contact cannot be before the signal was filed.")})
     moment = ContactMoment.objects.create(signal=signal, by=actor, date=date, way=way, note=note)
     previous = signal.status
@@ -324,7 +325,8 @@ def log_contact(*, signal_id: int, actor, date, way, note="") -> ContactMoment:
         signal.status = SignalStatus.CONTACTED
     if signal.first_contact_at is None or date < signal.first_contact_at:
         signal.first_contact_at = date
-    signal.save(update_fields=["status", "first_contact_at", "updated_at"])
+        signal.working_days_to_first_contact = routing.working_days_between(filed_on, date)
+    signal.save(update_fields=["status", "first_contact_at", "working_days_to_first_contact", "updated_at"])
     _event(signal, EventKind.CONTACT, actor=actor, from_status=previous, note=note)
     return moment
 

@@ -10,6 +10,7 @@ from coalition.models import AgeGroup, Kern
 from coalition.tests.factories import InitiativeFactory, OrganisationFactory, UserFactory
 from signals.constants import PreferredContact, SignalStatus, Source
 from signals.models import Referral, RoutingRule, Signal
+from signals.routing import working_days_between
 
 
 class SignalHandlerOrganisationFactory(OrganisationFactory):
@@ -51,6 +52,16 @@ class SignalFactory(factory.django.DjangoModelFactory):
     status = SignalStatus.NEW
     handling_organisation = factory.SubFactory(SignalHandlerOrganisationFactory)
     first_contact_due = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=3))
+    created_at = factory.LazyFunction(timezone.now)
+    first_contact_at = None
+    # What services.log_contact stores with a first contact.
+    working_days_to_first_contact = factory.LazyAttribute(
+        lambda signal: (
+            working_days_between(timezone.localtime(signal.created_at).date(), signal.first_contact_at)
+            if signal.first_contact_at
+            else None
+        )
+    )
 
     class Params:
         # SignalFactory(without_consent=True): a signal for the monitor only.

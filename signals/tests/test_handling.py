@@ -3,6 +3,7 @@ retention, routing and the notification outbox."""
 
 import datetime
 import secrets
+import zoneinfo
 
 import pytest
 from django.core import mail
@@ -209,6 +210,28 @@ def test_log_contact_records_the_first_contact(signal, handler):
         SignalStatus.CONTACTED,
         "Koffie gedronken.",
     )
+
+
+def test_the_first_contact_keeps_its_working_days_since_filing(handler, organisation, time_machine):
+    amsterdam = zoneinfo.ZoneInfo("Europe/Amsterdam")
+    time_machine.move_to(datetime.datetime(2026, 4, 30, 12, tzinfo=amsterdam))
+    # Filed late on Friday 24 April 2026; Monday 27 April is King's Day, a public holiday.
+    signal = SignalFactory(
+        handling_organisation=organisation, created_at=datetime.datetime(2026, 4, 24, 23, 30, tzinfo=amsterdam)
+    )
+    in_status(signal, SignalStatus.IN_PROGRESS, handler)
+
+    services.log_contact(signal_id=signal.pk, actor=handler, date=datetime.date(2026, 4, 29), way=ContactWay.PHONE)
+    signal.refresh_from_db()
+    assert signal.working_days_to_first_contact == 2  # Tuesday and Wednesday
+
+    services.log_contact(signal_id=signal.pk, actor=handler, date=datetime.date(2026, 4, 28), way=ContactWay.VISIT)
+    signal.refresh_from_db()
+    assert (signal.first_contact_at, signal.working_days_to_first_contact) == (datetime.date(2026, 4, 28), 1)
+
+    services.log_contact(signal_id=signal.pk, actor=handler, date=datetime.date(2026, 4, 30), way=ContactWay.PHONE)
+    signal.refresh_from_db()
+    assert (signal.first_contact_at, signal.working_days_to_first_contact) == (datetime.date(2026, 4, 28), 1)
 
 
 def test_an_earlier_contact_moves_the_first_contact_date(handler, organisation):
