@@ -274,10 +274,7 @@ class PrefetchingInstanceLoader(instance_loaders.ModelInstanceLoader):
             keys = set()
             for row in dataset.dict:
                 cells = {name: normalise_cell(value) for name, value in row.items()}
-                if any(
-                    isinstance(cells.get(field.column_name), str) and "\x00" in cells[field.column_name]
-                    for field in self.id_fields
-                ):
+                if any(isinstance(value, str) and "\x00" in value for value in cells.values()):
                     continue  # refused in import_instance; PostgreSQL would refuse the lookup
                 try:
                     keys.add(self.key(cells))
