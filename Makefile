@@ -14,7 +14,7 @@ DEV_ENV := DEBUG=$${DEBUG:-true}
 help:
 	@echo "make run    – install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   – install, then run the whole test suite (pytest)"
-	@echo "make lint   – ruff check, ruff format --check and bandit (make security)"
+	@echo "make lint   – ruff check, ruff format --check, import-linter (the apps' import direction) and bandit (make security)"
 	@echo "make bench  – the benchmark at Westland's size and ten times it, in a database of its own (PostgreSQL, Redis)"
 	@echo "make serve  – production-like: gunicorn + celery worker + beat (needs DATABASE_URL, REDIS_URL, SECRET_KEY …)"
 	@echo "make load   – 50 simulated people for 60 s on gunicorn, PostgreSQL (westland_load) and Redis; ends PASS or FAIL"
@@ -65,10 +65,11 @@ test: setup-dev
 lint: setup-dev security
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # Security lint of the project's own code (tests and migrations left out). Fails on any
 # medium or high finding; a deliberate one carries "# nosec BXXX" with its reason.
-SECURITY_PATHS := $(wildcard coalition monitoring signals westland benchmarks)
+SECURITY_PATHS := $(wildcard common coalition monitoring signals westland benchmarks)
 security: setup-dev
 	$(VENV)/bin/bandit --recursive --quiet --severity-level medium --exclude '*/tests/*,*/migrations/*' $(SECURITY_PATHS)
 

@@ -4,6 +4,8 @@ Views call these functions (or the ``for_user`` managers) instead of checking ro
 themselves, so that a rule changes in one place.
 """
 
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+
 from .constants import OrganisationStatus, Role
 from .models import Membership
 
@@ -65,5 +67,9 @@ def may_manage_organisation(user, organisation) -> bool:
     return is_officer(user) or (organisation.is_approved and has_role(user, Role.COORDINATOR, organisation))
 
 
-def may_use_dashboard(user) -> bool:
-    return is_officer(user)
+class OfficerRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    """For a view of officers (beleidsmedewerkers): anonymous visitors go to the sign-in
+    page, everyone else gets 403."""
+
+    def test_func(self):
+        return is_officer(self.request.user)

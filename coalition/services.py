@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import history
+
 from . import permissions
 from .constants import InitiativeStatus, OrganisationStatus, Role
 from .models import (
@@ -227,7 +229,7 @@ def save_initiative(*, form, user, organisation=None) -> Initiative:
     initiative.save()
     form.save_m2m()
     after = snapshot_initiative(initiative)
-    changes = {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
+    changes = history.diff(before, after)
     InitiativeChange.objects.create(initiative=initiative, changed_by=user, changes=changes)
     return initiative
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
-from coalition.admin import ReadOnlyHistoryInline, SpreadsheetImportExportMixin
+from common.admin import ReadOnlyHistoryInline, SpreadsheetImportExportMixin
 
 from . import services
 from .models import Observation, ObservationChange, Survey, Target

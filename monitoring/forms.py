@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coalition.models import Kern
-from westland.uploads import check_upload_size, max_upload_size, upload_help_text
+from common.uploads import check_upload_size, max_upload_size, upload_help_text
 
 from .models import Observation, Target
 from .services import FIRST_SURVEY_YEAR

@@ -1,6 +1,6 @@
 """Spreadsheet import and export (CSV, XLSX) of observations, in the Django admin.
 
-Built on ``coalition.resources.SpreadsheetResource``: an import is all or nothing,
+Built on ``common.spreadsheets.SpreadsheetResource``: an import is all or nothing,
 every row is validated like the officers' form, a target or village that does not exist
 is an error of its row, and exported text that a spreadsheet would run as a formula is
 escaped. On top of that, as ``services.save_observation`` does: each imported row is
@@ -15,15 +15,10 @@ from django.utils.translation import gettext
 from import_export import fields, widgets
 
 from coalition.models import Kern
-from coalition.resources import IntegerWidget, LookupWidget, SpreadsheetResource
+from common.spreadsheets import IntegerWidget, LookupWidget, SpreadsheetResource, importing_user
 
 from . import services
 from .models import Observation, Target
-
-
-def _importing_user(kwargs):
-    user = kwargs.get("user")
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 class ObservationResource(SpreadsheetResource):
@@ -67,7 +62,7 @@ class ObservationResource(SpreadsheetResource):
             )
         instance._history_before = {} if new else services.snapshot_observation(instance)
         if new:
-            instance.entered_by = _importing_user(kwargs)
+            instance.entered_by = importing_user(kwargs)
         super().after_init_instance(instance, new, row, **kwargs)
 
     def check_row(self, instance, row, errors, **kwargs):
@@ -106,4 +101,4 @@ class ObservationResource(SpreadsheetResource):
         super().save_instance(instance, is_create, row, **kwargs)
         if instance.pk:
             services.remove_demo_duplicates(instance)
-            services.record_observation_change(instance, instance._history_before, _importing_user(kwargs))
+            services.record_observation_change(instance, instance._history_before, importing_user(kwargs))

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from coalition.models import Kern
+from common import history
 
 from . import scoring
 from .models import Observation, ObservationChange, Survey, SurveyResponse, Target
@@ -62,7 +63,7 @@ def snapshot_observation(observation: Observation) -> dict:
 def record_observation_change(observation: Observation, before: dict, user) -> dict:
     """Append what changed since ``before`` to the observation's history; a new one records every field."""
     after = snapshot_observation(observation)
-    changes = {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
+    changes = history.diff(before, after)
     if changes or not before:
         ObservationChange.objects.create(observation=observation, changed_by=user, changes=changes)
     return changes

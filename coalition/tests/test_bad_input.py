@@ -269,7 +269,8 @@ def test_the_admin_exports_neutralise_formulas_and_survive_control_characters(cl
 
     import openpyxl
 
-    from coalition.resources import FORMULA_PREFIXES, OrganisationResource
+    from coalition.resources import OrganisationResource
+    from common.spreadsheets import FORMULA_PREFIXES
 
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     with transaction.atomic():

@@ -18,7 +18,7 @@ from import_export.tmp_storages import CacheStorage
 
 from coalition.constants import InitiativeStatus, OrganisationStatus
 from coalition.models import Initiative, InitiativeChange, Organisation, OrganisationEvent, ReachReport
-from coalition.resources import FORMULA_PREFIXES, InitiativeResource, OrganisationResource, ReachReportResource
+from coalition.resources import InitiativeResource, OrganisationResource, ReachReportResource
 from coalition.tests.factories import (
     InitiativeFactory,
     MembershipFactory,
@@ -26,6 +26,7 @@ from coalition.tests.factories import (
     ReachReportFactory,
     UserFactory,
 )
+from common.spreadsheets import FORMULA_PREFIXES
 
 pytestmark = pytest.mark.django_db
 

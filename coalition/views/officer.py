@@ -2,23 +2,19 @@
 signal-handling organisations. Every change goes through coalition.services."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from .. import permissions, services
+from common.forms import add_form_errors
+
+from .. import services
 from ..constants import OrganisationStatus
 from ..forms import DecisionForm
 from ..models import Organisation
-from .partner import add_form_errors
-
-
-class OfficerRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
-    def test_func(self):
-        return permissions.is_officer(self.request.user)
+from ..permissions import OfficerRequiredMixin
 
 
 class OrganisationReviewListView(OfficerRequiredMixin, ListView):

@@ -13,19 +13,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
+from common.forms import add_form_errors
+
 from .. import permissions, services
 from ..constants import OrganisationStatus, Role
 from ..forms import InitiativeForm, InvitationForm, OrganisationForm, ReachReportForm, RoleForm
 from ..models import Initiative, Invitation, Membership, Organisation, ReachReport
-
-
-def add_form_errors(form, error: ValidationError):
-    """Show a service's validation error beside the field it names (or at the top)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _with_due_reach(initiatives):

@@ -2,7 +2,7 @@
 
 from django.views.generic import DetailView, ListView, TemplateView
 
-from westland.pagination import ForgivingPaginationMixin
+from common.pagination import ForgivingPaginationMixin
 
 from .. import selectors
 from ..forms_public import InitiativeFilterForm

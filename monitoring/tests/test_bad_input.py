@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from coalition.constants import OrganisationStatus
 from coalition.models import Initiative, InitiativeChange, Kern, Organisation, OrganisationEvent, ReachReport
-from coalition.resources import FORMULA_PREFIXES, escape_formula, unescape_formula
 from coalition.tests.factories import InitiativeFactory, OrganisationFactory
+from common.spreadsheets import FORMULA_PREFIXES, escape_formula, unescape_formula
 from monitoring import charts
 from monitoring.models import Observation, ObservationChange, Survey, SurveyResponse, Target
 from monitoring.selectors import Filters

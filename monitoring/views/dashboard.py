@@ -9,7 +9,6 @@ import hashlib
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -20,20 +19,13 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from coalition import permissions
-from coalition.resources import escape_formula
+from coalition.permissions import OfficerRequiredMixin
+from common.spreadsheets import escape_formula
 
 from .. import charts, selectors
 from ..selectors import Filters, add_months, first_of_month
 
 MAX_MONTHS = 120
-
-
-class OfficerRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
-    """Officers only: anonymous visitors go to the sign-in page, everyone else gets 403."""
-
-    def test_func(self):
-        return permissions.may_use_dashboard(self.request.user)
 
 
 class MonthField(forms.DateField):

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, ListView, UpdateView
 
-from coalition.views.officer import OfficerRequiredMixin
-from westland.pagination import ForgivingPaginationMixin
+from coalition.permissions import OfficerRequiredMixin
+from common.pagination import ForgivingPaginationMixin
 
 from .. import services
 from ..forms import ObservationForm

@@ -21,8 +21,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView, TemplateView
 
-from coalition.views.officer import OfficerRequiredMixin
-from coalition.views.partner import add_form_errors
+from coalition.permissions import OfficerRequiredMixin
+from common.forms import add_form_errors
 
 from .. import scoring, services
 from ..forms import SurveyUploadForm, survey_max_upload_size

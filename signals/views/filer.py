@@ -13,7 +13,7 @@ from django.views.generic import DetailView, FormView, ListView
 from coalition import permissions
 from coalition.constants import Role
 from coalition.models import Initiative, Organisation
-from westland.pagination import ForgivingPaginationMixin
+from common.pagination import ForgivingPaginationMixin
 
 from .. import services
 from ..constants import FILER_STATUS

@@ -20,8 +20,8 @@ from django.views.generic import ListView, TemplateView
 
 from coalition import permissions
 from coalition.constants import Role
-from coalition.views.partner import add_form_errors
-from westland.pagination import ForgivingPaginationMixin
+from common.forms import add_form_errors
+from common.pagination import ForgivingPaginationMixin
 
 from .. import services
 from ..constants import OPEN_STATUSES, SignalStatus

@@ -10,8 +10,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from coalition.views.partner import add_form_errors
-from westland.pagination import ForgivingPaginationMixin
+from common.forms import add_form_errors
+from common.pagination import ForgivingPaginationMixin
 
 from .. import services
 from ..constants import ReferralStatus

@@ -1,0 +1,111 @@
+"""Admin building blocks every app's admin uses: spreadsheet import and export, and
+read-only history inlines."""
+
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_noop, ngettext
+from import_export.forms import ImportForm
+from import_export.tmp_storages import CacheStorage
+
+from .spreadsheets import SPREADSHEET_FORMATS
+from .uploads import check_upload_size, upload_help_text
+
+# django-import-export's Dutch catalogue leaves these messages of the import and export
+# pages untranslated. The portal's catalogue translates them (LOCALE_PATHS come before an
+# app's catalogue); they are listed here so that makemessages keeps them.
+LIBRARY_MESSAGES = (
+    gettext_noop("No valid data to import. Ensure your file has the correct headers or data for import."),
+    gettext_noop(
+        "%(exc_name)s encountered while trying to read file. Ensure you have chosen the correct format for the file."
+    ),
+    gettext_noop("Import finished: {} new, {} updated, {} deleted and {} skipped {}."),
+    gettext_noop("export failed due to IllegalCharacterError"),
+    gettext_noop("The following fields are declared in 'import_id_fields' but are not present in the file headers: %s"),
+    gettext_noop("Value could not be parsed."),
+    gettext_noop('Select at least 1 field for "%(resource_name)s" to export'),
+    gettext_noop("This exporter will export the following fields: "),
+    gettext_noop("Select all"),
+    gettext_noop("Resource"),
+)
+
+
+class SizeLimitedImportForm(ImportForm):
+    """The library's import form, refusing a file above PORTAL_MAX_UPLOAD_MB beside the field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["import_file"].help_text = upload_help_text()
+
+    def clean_import_file(self):
+        return check_upload_size(self.cleaned_data["import_file"])
+
+
+class SpreadsheetImportExportMixin:
+    """Import and export as CSV or XLSX (each app's ``resources.py``, built on ``common.spreadsheets``).
+
+    Set here rather than in settings, so that these admins keep their rules whatever
+    the global django-import-export settings are.
+    """
+
+    formats = SPREADSHEET_FORMATS
+    import_form_class = SizeLimitedImportForm
+    import_formats = SPREADSHEET_FORMATS
+    export_formats = SPREADSHEET_FORMATS
+    # Imported rows appear in the admin's history, like any other change.
+    skip_admin_log = False
+    # The uploaded file waits for the confirm step in the cache (Redis in production),
+    # not in one machine's /tmp: the confirm may reach another web process, and an
+    # abandoned preview expires instead of staying on disk.
+    tmp_storage_class = CacheStorage
+    # Row numbers and messages only: no tracebacks, no cell values echoed back.
+    import_error_display = ("message",)
+
+    def has_import_permission(self, request):
+        # django-import-export lets any staff user import unless a global setting says
+        # otherwise; an import adds and changes rows, so it needs both permissions.
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # The resource rolled every row back; the library would still say "Import finished".
+            rows = sorted(
+                {number for number, _errors in result.row_errors()} | {row.number for row in result.invalid_rows}
+            )
+            messages.error(
+                request,
+                ngettext(
+                    "Nothing was imported: row %(rows)s has errors. Upload the file again to see them.",
+                    "Nothing was imported: rows %(rows)s have errors. Upload the file again to see them.",
+                    len(rows),
+                )
+                % {"rows": ", ".join(map(str, rows))},
+            )
+            app_label, model_name = self.get_model_info()
+            return HttpResponseRedirect(
+                reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
+            )
+        return super().process_result(result, request)
+
+
+class ReadOnlyHistoryInline(admin.TabularInline):
+    """Append-only history: shown, never added, changed or deleted here."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
