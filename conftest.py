@@ -101,7 +101,7 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "nl-NL"}
 
 
-# One user per role (DESIGN.md, "Users and roles").
+# One user per role (docs/design.md, "Users and roles").
 
 
 @pytest.fixture

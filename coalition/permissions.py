@@ -42,7 +42,7 @@ def has_role(user, role: str, organisation=None) -> bool:
 
 
 def sees_personal_data(user) -> bool:
-    """Opvolgers and administrators see residents' personal data (DESIGN.md, roles)."""
+    """Opvolgers and administrators see residents' personal data (docs/design.md, "Users and roles")."""
     return is_administrator(user) or Role.HANDLER in roles_of(user)
 
 

@@ -92,7 +92,7 @@ class SurveyResponse(models.Model):
     """One anonymous response, kept for later analysis.
 
     Never a respondent's id, name or anything else that points at a person: the scale
-    describes groups (DESIGN.md). Items the survey did not ask (the short scale) and
+    describes groups (docs/design.md). Items the survey did not ask (the short scale) and
     items left unanswered are empty.
     """
 

@@ -1,6 +1,6 @@
 """Progress toward a 2028 target: the status and the share of the gap closed.
 
-Plain arithmetic on numbers, no database, so that the rules (DESIGN.md, "Monitoring:
+Plain arithmetic on numbers, no database, so that the rules (docs/design.md, "Monitoring:
 what officers look at") can be checked by hand. Lower is better for every target:
 
 - behaald: the latest measurement is at or below the target;

@@ -1,4 +1,4 @@
-"""Scoring the De Jong Gierveld loneliness scale (DESIGN.md, "The De Jong Gierveld
+"""Scoring the De Jong Gierveld loneliness scale (docs/design.md, "The De Jong Gierveld
 loneliness scale"). Pure Python, no Django: answers in, scores and shares out.
 
 Answers are coded 1 = ``nee``, 2 = ``min of meer``, 3 = ``ja``; ``None`` is an item left

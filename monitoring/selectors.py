@@ -6,7 +6,7 @@ Results are plain Python values (dicts of counts keyed by ids), cached in the sh
 cache under a data version that ``receivers.py`` bumps whenever the data behind them
 change, and that ``tasks.warm_caches`` fills every night.
 
-Officers see aggregates only (DESIGN.md, roles): nothing here returns a signal's
+Officers see aggregates only (docs/design.md, "Users and roles"): nothing here returns a signal's
 personal fields, and small counts are suppressed where they are shown (``charts.py``).
 """
 

@@ -240,7 +240,7 @@ class Signal(models.Model):
             models.Index(fields=["id"], condition=models.Q(is_demo=True), name="signal_demo_idx"),
         ]
         constraints = [
-            # Without consent no contact data may be stored (DESIGN.md, signals).
+            # Without consent no contact data may be stored (docs/design.md, "Signals").
             models.CheckConstraint(
                 condition=models.Q(consent=True)
                 | (

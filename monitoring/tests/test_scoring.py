@@ -1,4 +1,4 @@
-"""The De Jong Gierveld scorer against answers worked out by hand (DESIGN.md, the scale).
+"""The De Jong Gierveld scorer against hand-worked answers (docs/design.md, "The De Jong Gierveld loneliness scale").
 
 Codes: 1 = nee, 2 = min of meer, 3 = ja. Emotional items 2, 3, 5, 6, 9, 10 score 1 for ja
 or min of meer; social items 1, 4, 7, 8, 11 score 1 for nee or min of meer.

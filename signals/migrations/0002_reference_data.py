@@ -1,4 +1,4 @@
-"""Observed signs and outcomes from DESIGN.md; officers may edit them later."""
+"""Observed signs and outcomes as docs/design.md lists them ("Reference data"); officers may edit them later."""
 
 from django.db import migrations
 

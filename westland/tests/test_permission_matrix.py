@@ -82,7 +82,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ("anonymous", "staff", "coordinator", "handler", "officer", "administrator", "other")
 # Roles that must pass the second factor (coalition.permissions.requires_mfa).
 MFA_ROLES = {"handler", "officer", "administrator", "other"}
-# Roles that may see a resident's personal data at all (DESIGN.md, roles): the opvolger
+# Roles that may see a resident's personal data at all (docs/design.md, "Users and roles"): the opvolger
 # of the handling organisation, the administrator, and the coördinator of the initiative
 # the resident agreed to share their contact details with.
 SEES_PERSONAL_DATA = {"handler", "administrator", "coordinator"}
