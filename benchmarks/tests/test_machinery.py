@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from benchmarks import bar, databases
 from benchmarks import run as bench
 from westland.tests.services import require
 
@@ -41,15 +42,15 @@ def test_the_benchmark_runs_at_a_tiny_size(bench_settings):
     assert small["floors"]["dashboard"]["queries"] > 0
     assert small["imports"]["import_survey"]["responses_per_second"] > 0
     assert small["imports"]["reach_import"]["rows"] == 100
-    lines = bench.table(results).splitlines()
+    lines = bar.table(results).splitlines()
     assert any(line.startswith("dashboard ") for line in lines)
     assert any(line.startswith("own time: dashboard") for line in lines)
-    assert bench.summary_line(results["verdict"]).startswith(("PASS", "FAIL"))
+    assert bar.summary_line(results["verdict"]).startswith(("PASS", "FAIL"))
     json.dumps(results)
 
 
 def test_the_benchmark_databases_are_its_own():
-    url, name = bench.bench_database_url("postgres://postgres@127.0.0.1:5432/westland", "_bench_10x")
+    url, name = databases.bench_database_url("postgres://postgres@127.0.0.1:5432/westland", "_bench_10x")
     assert name == "westland_bench_10x"
     assert url == "postgres://postgres@127.0.0.1:5432/westland_bench_10x"
 
