@@ -519,12 +519,10 @@ def test_the_dashboard_computes_in_a_fixed_number_of_queries(officer_client):
     add_data(5)
     with CaptureQueriesContext(connection) as queries:
         officer_client.get("/monitor/", PERIOD)
-    # Session (only when sessions live in the database, not in Redis) and user, the
-    # navigation's roles; then the aggregates: reference lists (4, which the filter
-    # selects use too), targets and their observations (2), the coalition (4) and
-    # signals with referrals (8).
-    session = 1 if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db" else 0
-    assert len(queries) == session + 2 + 4 + 2 + 4 + 8, [q["sql"][:80] for q in queries]
+    # User and the navigation's roles (the session comes from the cache); then the
+    # aggregates: reference lists (4, which the filter selects use too), targets and their
+    # observations (2), the coalition (4) and signals with referrals (8).
+    assert len(queries) == 2 + 4 + 2 + 4 + 8, [q["sql"][:80] for q in queries]
 
 
 @pytest.mark.django_db

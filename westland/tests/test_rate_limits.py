@@ -75,7 +75,7 @@ def test_signups_past_the_limit_per_ip_get_a_dutch_429_page(client):
 def test_the_counters_live_in_redis(client):
     import redis
 
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "common.cache.ResilientRedisCache"
     connection = redis.Redis.from_url(os.environ["REDIS_URL"])
     pattern = f"{settings.CACHES['default']['KEY_PREFIX']}:*allauth:rl:allauth.account:signup:*"
     assert not connection.keys(pattern)

@@ -102,14 +102,14 @@ def _ttl(session_key):
     """The seconds Redis itself will keep the session, read from Redis."""
     import redis
 
-    key = cache.make_key(f"django.contrib.sessions.cache{session_key}")
+    key = cache.make_key(f"django.contrib.sessions.cached_db{session_key}")
     return redis.Redis.from_url(os.environ["REDIS_URL"]).ttl(key)
 
 
 @redis_only
 @pytest.mark.parametrize(("role", "lifetime"), [("handler", 1800), ("officer", 1800), ("staff_member", 8 * 3600)])
 def test_redis_keeps_each_session_as_long_as_its_role_allows(client, sign_in, request, role, lifetime, settings):
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cache"
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
     settings.PORTAL_ENFORCE_MFA = False
     sign_in(request.getfixturevalue(role))
     assert lifetime - 5 <= _ttl(client.session.session_key) <= lifetime
