@@ -3,8 +3,9 @@
 Everything the portal keeps in the cache can be lost or recomputed: sessions also live
 in the database (``cached_db``), the monitor's aggregates are computed again, and a rate
 limit whose counters cannot be read lets the request through (docs/adr/0008). So a
-request must never fail because Redis does not answer: a read finds nothing, a write is
-dropped, and a warning says so (once a minute per process, not once per call).
+request must never fail because Redis does not answer: the cache then behaves like one
+that forgets everything at once (a write succeeds and is gone, a read finds nothing),
+and a warning says so (once a minute per process, not once per call).
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ class ResilientRedisCache(RedisCache):
             return super().add(key, value, timeout, version)
         except UNAVAILABLE as exc:
             self._unavailable("add", exc)
-            return False
+            # Stored and forgotten at once. allauth's rate limiter takes its lock with add():
+            # False would refuse every request as "too many" for as long as Redis is down.
+            return True
 
     def get(self, key, default=None, version=None):
         try:
