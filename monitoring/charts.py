@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from signals.constants import ReferralStatus, Source
 
 from . import selectors
+from .dashboard.cache import cached
 from .progress import MIN_RESPONDENTS, Progress, Status, decimal_text, describe, percent
 
 SMALL_COUNT = 5
@@ -878,7 +879,7 @@ def dashboard(filters) -> Dashboard:
             empty_domains=[d.name for d in domains if not coalition_data.partners.get(d.id)],
         )
 
-    return selectors.cached("dashboard", f"{get_language()}:{filters.key}", compute)
+    return cached("dashboard", f"{get_language()}:{filters.key}", compute)
 
 
 # The public progress page -----------------------------------------------------------
@@ -921,4 +922,4 @@ def public_progress() -> PublicProgress:
             initiative_total=sum(data.initiatives.values()),
         )
 
-    return selectors.cached("public-progress", get_language() or "", compute)
+    return cached("public-progress", get_language() or "", compute)

@@ -24,6 +24,7 @@ from django.utils.html import escape
 from coalition.models import AgeGroup, Domain, Kern, ReachCount
 from coalition.tests.factories import InitiativeFactory, OrganisationFactory, ReachReportFactory
 from monitoring import charts, selectors, tasks
+from monitoring.dashboard.cache import VERSION_KEY, bump_version, data_version
 from monitoring.models import Observation, Target
 from monitoring.tests.factories import ObservationFactory
 from signals.constants import ReferralStatus, SignalStatus
@@ -444,7 +445,7 @@ def test_csv_escapes_what_a_spreadsheet_would_run(officer_client):
     observe("ouderen", 2024, "41.0", source='=HYPERLINK("x")')
     Domain.objects.filter(code="wonen").update(name="+Wonen")  # officers edit the labels
     Observation.objects.filter(target__code="ouderen", year=2016).update(source="@SUM(A1)")
-    selectors.bump_version()  # update() sends no signal
+    bump_version()  # update() sends no signal
 
     rows = get_csv(officer_client, "target-ouderen")
     assert rows[0][:3] == ["Year", "Kind", "Value (%)"]
@@ -556,11 +557,11 @@ def test_the_nightly_task_warms_the_cache(officer_client):
 
 @pytest.mark.django_db
 def test_the_cache_version_survives_eviction():
-    first = selectors.data_version()
-    cache.delete(selectors.VERSION_KEY)
-    assert selectors.data_version() != first
-    selectors.bump_version()
-    assert selectors.data_version() > first
+    first = data_version()
+    cache.delete(VERSION_KEY)
+    assert data_version() != first
+    bump_version()
+    assert data_version() > first
 
 
 # The council report -----------------------------------------------------------------

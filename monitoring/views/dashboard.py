@@ -24,6 +24,7 @@ from coalition import permissions
 from coalition.resources import escape_formula
 
 from .. import charts, selectors
+from ..dashboard.cache import cached
 from ..selectors import Filters, add_months, first_of_month
 
 MAX_MONTHS = 120
@@ -177,7 +178,7 @@ class DashboardView(OfficerRequiredMixin, TemplateView):
         return render_to_string(self.content_template_name, context)
 
     def get_context_data(self, **kwargs):
-        content = selectors.cached("dashboard-page", self.content_key(), self.render_content)
+        content = cached("dashboard-page", self.content_key(), self.render_content)
         return {**super().get_context_data(**kwargs), "content": mark_safe(content)}  # noqa: S308  # nosec: our autoescaped template
 
 
