@@ -11,6 +11,10 @@ from django.core.cache import cache
 VERSION_KEY = "monitoring:data-version"
 # A safety net for changes that bypass save() (queryset.update()); receivers handle the rest.
 CACHE_TIMEOUT = 6 * 60 * 60
+# Cached values are pickled instances of this package's classes. Raise it when one moves
+# or changes its fields: after a deploy, an entry of the old shape would fail to load
+# (or load without a field) before its data version is even compared.
+LAYOUT = 2
 
 
 def data_version() -> int:
@@ -36,7 +40,7 @@ def cached(name: str, key: str, compute):
 
     The value is stored with the data version it was computed under, so that the version
     and the value come in one round trip to the cache (a warm dashboard is two of them)."""
-    cache_key = f"monitoring:{name}:{key}"
+    cache_key = f"monitoring:{LAYOUT}:{name}:{key}"
     found = cache.get_many([VERSION_KEY, cache_key])
     version = found.get(VERSION_KEY)
     if version is None:

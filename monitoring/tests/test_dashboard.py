@@ -23,8 +23,11 @@ from django.utils.html import escape
 
 from coalition.models import AgeGroup, Domain, Kern, ReachCount
 from coalition.tests.factories import InitiativeFactory, OrganisationFactory, ReachReportFactory
-from monitoring import charts, selectors, tasks
+from monitoring import selectors, tasks
 from monitoring.dashboard.cache import VERSION_KEY, bump_version, data_version
+from monitoring.dashboard.disclosure import protect
+from monitoring.dashboard.figures import Chart
+from monitoring.dashboard.tables import Table, int_text
 from monitoring.models import Observation, Target
 from monitoring.tests.factories import ObservationFactory
 from signals.constants import ReferralStatus, SignalStatus
@@ -194,7 +197,7 @@ def test_demo_measurements_are_a_separate_labelled_series_and_only_when_asked(of
 def test_protect_hides_small_counts_and_what_would_give_them_away():
     # 3 is under 5. Row 0 would give it away (13 − 10), so 10 goes too; column 0 (11 − 8)
     # hides 8; then row 1 (20 − 12) hides 12. Rows and columns of the totals keep theirs.
-    assert charts.protect([[3, 10], [8, 12]]) == [
+    assert protect([[3, 10], [8, 12]]) == [
         ["<5", "×", 13],
         ["×", "×", 20],
         [11, 22, 33],
@@ -203,10 +206,10 @@ def test_protect_hides_small_counts_and_what_would_give_them_away():
 
 def test_protect_small_totals_and_zeros():
     # A total under 5 is hidden itself; zeros are no secret.
-    assert charts.protect([[2, 0], [0, 0]]) == [["<5", 0, "<5"], [0, 0, 0], ["<5", 0, "<5"]]
+    assert protect([[2, 0], [0, 0]]) == [["<5", 0, "<5"], [0, 0, 0], ["<5", 0, "<5"]]
     # One list with its total: two hidden where one would be worked out from the total.
-    assert charts.protect([[7], [1], [20], [0]], row_totals=False) == [["×"], ["<5"], [20], [0], [28]]
-    assert charts.protect([[7], [5], [20]], row_totals=False) == [[7], [5], [20], [32]]
+    assert protect([[7], [1], [20], [0]], row_totals=False) == [["×"], ["<5"], [20], [0], [28]]
+    assert protect([[7], [5], [20]], row_totals=False) == [[7], [5], [20], [32]]
 
 
 @pytest.mark.django_db
@@ -653,14 +656,14 @@ def main(response) -> bytes:
 
 def test_fast_formatting_gives_what_django_gives():
     """The dashboard formats its numbers and figures without Django's lookups per value
-    (charts._int_text, Chart.figure_script): the same text as localize and json_script."""
+    (tables.int_text, Chart.figure_script): the same text as localize and json_script."""
     from django.utils.formats import localize
     from django.utils.html import json_script
 
     for language in ("nl", "en"):
         with translation.override(language):
             for value in (0, 7, -12, 999, 1000, -1000, 12345, 1234567, -9876543):
-                assert charts._int_text(value) == localize(value), (language, value)
+                assert int_text(value) == localize(value), (language, value)
     from django.utils.formats import number_format
 
     from monitoring.progress import decimal_text
@@ -674,5 +677,5 @@ def test_fast_formatting_gives_what_django_gives():
                 for places in (0, 1, 2):
                     assert decimal_text(value, places) == number_format(value, decimal_pos=places), (text, places)
     figure = {"data": [{"x": ["<5", "a & b", "×"], "y": [1, 2.5, None]}], "layout": {"title": "</script>"}}
-    chart = charts.Chart("s", "t", "", figure, charts.Table(columns=[], rows=[]))
+    chart = Chart("s", "t", "", figure, Table(columns=[], rows=[]))
     assert chart.figure_script == json_script(figure, chart.data_id)

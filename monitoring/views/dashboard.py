@@ -23,7 +23,8 @@ from django.views.generic import TemplateView
 from coalition import permissions
 from coalition.resources import escape_formula
 
-from .. import charts, selectors
+from .. import selectors
+from ..dashboard import assembly
 from ..dashboard.cache import cached
 from ..selectors import Filters, add_months, first_of_month
 
@@ -171,7 +172,7 @@ class DashboardView(OfficerRequiredMixin, TemplateView):
         context = {
             "form": form,
             "filters": filters,
-            "dashboard": charts.dashboard(filters),
+            "dashboard": assembly.dashboard(filters),
             "query": form.querystring(),
             "is_filtered": any(self.request.GET.get(name) for name in ("domain", "age_group", "kern", "demo")),
         }
@@ -188,7 +189,7 @@ class ChartCSVView(OfficerRequiredMixin, View):
     def get(self, request, chart):
         form = DashboardFilterForm(request.GET)
         filters = form.filters()
-        found = charts.dashboard(filters).chart(chart)
+        found = assembly.dashboard(filters).chart(chart)
         if found is None:
             raise Http404
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -210,7 +211,7 @@ class ReportView(OfficerRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = PeriodForm(self.request.GET)
         filters = form.filters()
-        dashboard = charts.dashboard(filters)
+        dashboard = assembly.dashboard(filters)
         return {
             **super().get_context_data(**kwargs),
             "form": form,
