@@ -107,7 +107,7 @@ def _chosen(items, chosen_id):
 
 
 def _age_series(age_groups):
-    return [(group.name, AGE_GROUP_COLORS.get(group.code, PRIMARY)) for group in age_groups]
+    return [(f"age_group:{group.code}", group.name, AGE_GROUP_COLORS.get(group.code, PRIMARY)) for group in age_groups]
 
 
 def _month_label(key: str) -> str:
@@ -123,17 +123,15 @@ def coalition_charts(reference: selectors.Reference, data: selectors.Coalition, 
         "partners-by-domain",
         _("Partners per domain"),
         _("Approved partner organisations now. A domain without partners shows “none yet”."),
-        row_header=_("Domain"),
+        row_header=("domain", _("Domain")),
         categories=domain_names,
-        series=[(_("Partners"), PRIMARY)],
+        series=[("partners", _("Partners"), PRIMARY)],
         values=[[data.partners.get(d.id, 0)] for d in domains],
         horizontal=True,
         suppress=False,
     )
-    for row in partners.table.rows:
-        row.append(_("none yet") if row[1] == 0 else "")
-    partners.table.columns.append(_("Note"))
-    partners.table.total.append("")
+    notes = [_("none yet") if n == 0 else "" for n in partners.table.column("partners")]
+    partners.table.add_column("note", _("Note"), notes)
     bar = partners.figure["data"][0]
     bar["text"] = [plot_text(_("none yet")) if not v else t for v, t in zip(bar["x"], bar["text"], strict=True)]
 
@@ -141,7 +139,7 @@ def coalition_charts(reference: selectors.Reference, data: selectors.Coalition, 
         "initiatives-by-domain",
         _("Activities per domain and age group"),
         _("Active initiatives of approved partners on the social map, by the age groups they are for."),
-        row_header=_("Domain"),
+        row_header=("domain", _("Domain")),
         categories=domain_names,
         series=_age_series(age_groups),
         values=[[data.initiatives_by_age.get((d.id, a.id), 0) for a in age_groups] for d in domains],
@@ -151,16 +149,15 @@ def coalition_charts(reference: selectors.Reference, data: selectors.Coalition, 
     )
     if len(age_groups) > 1:
         # An activity for several age groups counts once in its domain's total.
-        for row, domain in zip(initiatives.table.rows, domains, strict=True):
-            row[-1] = data.initiatives.get(domain.id, 0)
-        initiatives.table.total[-1] = sum(data.initiatives.get(d.id, 0) for d in domains)
+        totals = [data.initiatives.get(d.id, 0) for d in domains]
+        initiatives.table.set_column("total", totals, total=sum(totals))
 
     quarters = filters.quarters
     reach = count_chart(
         "reach-by-quarter",
         _("Reach per quarter and age group"),
         _("Participants that partners reported per quarter, by age group."),
-        row_header=_("Quarter"),
+        row_header=("quarter", _("Quarter")),
         categories=[f"{year} Q{quarter}" for year, quarter in quarters],
         series=_age_series(age_groups),
         values=[[data.reach.get((quarter, a.id), 0) for a in age_groups] for quarter in quarters],
@@ -178,7 +175,7 @@ def signal_charts(reference: selectors.Reference, data: selectors.Signals, filte
             "signals-by-month",
             _("Signals per month and age group"),
             _("Signals filed per month, by the resident's age group."),
-            row_header=_("Month"),
+            row_header=("month", _("Month")),
             categories=[_month_label(month) for month in months],
             series=_age_series(age_groups),
             values=[[data.by_month.get((month, a.id), 0) for a in age_groups] for month in months],
@@ -193,9 +190,9 @@ def signal_charts(reference: selectors.Reference, data: selectors.Signals, filte
             "signals-by-domain",
             _("Signals by the filer's domain"),
             _("Signals by the domain of the partner organisation that filed them."),
-            row_header=_("Domain"),
+            row_header=("domain", _("Domain")),
             categories=[name for name, _n in domain_rows],
-            series=[(_("Signals"), PRIMARY)],
+            series=[("signals", _("Signals"), PRIMARY)],
             values=[[n] for _name, n in domain_rows],
             horizontal=True,
         )
@@ -205,9 +202,9 @@ def signal_charts(reference: selectors.Reference, data: selectors.Signals, filte
             "signals-by-kern",
             _("Signals by village"),
             _("Signals by the village where the resident lives."),
-            row_header=_("Village"),
+            row_header=("kern", _("Village")),
             categories=[k.name for k in kernen],
-            series=[(_("Signals"), PRIMARY)],
+            series=[("signals", _("Signals"), PRIMARY)],
             values=[[data.by_kern.get(k.id, 0)] for k in kernen],
             horizontal=True,
         )
@@ -220,9 +217,9 @@ def signal_charts(reference: selectors.Reference, data: selectors.Signals, filte
                 "Who passed the signal on: staff of a partner, a resident worried about someone else, or a resident "
                 "asking for company for themselves (the public form)."
             ),
-            row_header=_("Source"),
+            row_header=("source", _("Source")),
             categories=[label for _value, label in Source.choices],
-            series=[(_("Signals"), PRIMARY)],
+            series=[("signals", _("Signals"), PRIMARY)],
             values=[[data.by_source.get(value, 0)] for value, _label in Source.choices],
             horizontal=True,
         )
@@ -237,9 +234,9 @@ def signal_charts(reference: selectors.Reference, data: selectors.Signals, filte
             "outcomes",
             _("Outcomes"),
             _("How the signals filed in the period ended, and how many are still open."),
-            row_header=_("Outcome"),
+            row_header=("outcome", _("Outcome")),
             categories=[name for name, _n in outcome_rows],
-            series=[(_("Signals"), PRIMARY)],
+            series=[("signals", _("Signals"), PRIMARY)],
             values=[[n] for _name, n in outcome_rows],
             horizontal=True,
         )
@@ -250,9 +247,9 @@ def signal_charts(reference: selectors.Reference, data: selectors.Signals, filte
             "referrals-by-domain",
             _("Referrals by the initiative's domain"),
             _("Referrals made in the period, by the domain of the organisation behind the initiative and by status."),
-            row_header=_("Domain"),
+            row_header=("domain", _("Domain")),
             categories=[d.name for d in domains],
-            series=[(label, color) for (_value, label), color in zip(statuses, cycle(PALETTE))],
+            series=[(f"status:{value}", label, color) for (value, label), color in zip(statuses, cycle(PALETTE))],
             values=[[data.referrals.get((d.id, value), 0) for value, _label in statuses] for d in domains],
             horizontal=True,
         )
@@ -282,6 +279,7 @@ def consent_chart(age_groups, data: selectors.Signals) -> Chart:
         rows.append([label, yes, no, total, share if share is not None else "–", reliability])
         shares.append(share)
     table = Table(
+        keys=["age_group", "with_consent", "without_consent", "signals", "share", "reliability"],
         columns=[
             _("Age group"),
             _("With consent"),
@@ -330,9 +328,9 @@ def first_contact_chart(data: selectors.Signals) -> Chart:
             "Signals by the number of working days (weekends and public holidays skipped) from filing to the "
             "first contact with the resident."
         ),
-        row_header=_("Working days"),
+        row_header=("working_days", _("Working days")),
         categories=labels,
-        series=[(_("Signals"), PRIMARY)],
+        series=[("signals", _("Signals"), PRIMARY)],
         values=[[n] for n in buckets],
     )
     chart.summary = median_sentence(data)
@@ -353,18 +351,18 @@ def median_sentence(data: selectors.Signals) -> str:
 
 def key_figures(signal_charts_: list[Chart], data: selectors.Signals) -> list[KeyFigure]:
     """The headline numbers, read from the charts' protected tables so they agree with them."""
-    charts = {chart.slug: chart for chart in signal_charts_}
-    total = (charts["signals-by-kern"].table.total or [None, 0])[1]
-    consent_total = charts["consent"].table.total
-    referrals = (charts["referrals-by-domain"].table.total or [0])[-1]
+    tables = {chart.slug: chart.table for chart in signal_charts_}
+    total = tables["signals-by-kern"].total_cell("signals", default=0)
+    consent_share = tables["consent"].total_cell("share")
+    referrals = tables["referrals-by-domain"].total_cell("total", default=0)
     contacted = sum(data.first_contact.values())
     median = data.median_working_days if contacted >= SMALL_COUNT else None
     return [
         KeyFigure(_("Signals filed"), total),
         KeyFigure(
             _("With consent to be contacted"),
-            f"{number_text(consent_total[4])}%" if isinstance(consent_total[4], Decimal) else "–",
-            consent_total[5],
+            f"{number_text(consent_share)}%" if isinstance(consent_share, Decimal) else "–",
+            tables["consent"].total_cell("reliability"),
         ),
         KeyFigure(
             _("Median working days to first contact"),
@@ -416,17 +414,18 @@ def public_progress() -> PublicProgress:
             "coalition-by-domain",
             _("The coalition by domain"),
             _("Partner organisations and their activities on the social map, per domain of society."),
-            row_header=_("Domain"),
+            row_header=("domain", _("Domain")),
             categories=[d.name for d in domains],
-            series=[(_("Partners"), PRIMARY), (_("Activities"), AGE_GROUP_COLORS["jongeren"])],
+            series=[
+                ("partners", _("Partners"), PRIMARY),
+                ("activities", _("Activities"), AGE_GROUP_COLORS["jongeren"]),
+            ],
             values=[[data.partners.get(d.id, 0), data.initiatives.get(d.id, 0)] for d in domains],
             horizontal=True,
             suppress=False,
         )
         # Partners and activities are different things: no row total.
-        chart.table.columns.pop()
-        for row in [*chart.table.rows, chart.table.total]:
-            row.pop()
+        chart.table.drop_column("total")
         return PublicProgress(
             targets=target_panels(selectors.targets(), slug_prefix="progress"),
             coalition=chart,

@@ -165,17 +165,19 @@ def count_chart(
     title,
     description,
     *,
-    row_header: str,
+    row_header: tuple[str, str],
     categories: list[str],
-    series: list[tuple[str, str]],
+    series: list[tuple[str, str, str]],
     values: list[list[int]],
     horizontal: bool = False,
     suppress: bool = True,
     total_label: str | None = None,
     notes=(),
 ) -> Chart:
-    """A chart of counts: ``categories`` along one axis, one bar per ``series`` (name,
-    colour), ``values[category][series]``; the table adds totals."""
+    """A chart of counts: ``categories`` along one axis, one bar per ``series`` (column
+    key, name, colour), ``values[category][series]``; the table adds totals (with more
+    than one series, a last column keyed "total"). ``row_header``: the first column's
+    key and header."""
     several = len(series) > 1
     if suppress:
         grid = protect(values, row_totals=several, column_totals=True)
@@ -183,9 +185,12 @@ def count_chart(
         grid = [row + ([sum(row)] if several else []) for row in values]
         grid.append([sum(column) for column in zip(*grid, strict=True)] if grid else [])
     cells, totals = grid[:-1], grid[-1]
-    columns = [row_header, *(name for name, _color in series)] + ([total_label or _("Total")] if several else [])
+    headed = [row_header, *((key, name) for key, name, _color in series)]
+    if several:
+        headed.append(("total", total_label or _("Total")))
     table = Table(
-        columns=columns,
+        keys=[key for key, _header in headed],
+        columns=[header for _key, header in headed],
         rows=[[category, *row] for category, row in zip(categories, cells, strict=True)],
         total=[_("Total"), *totals] if categories else None,
         notes=list(notes),
@@ -196,7 +201,7 @@ def count_chart(
     figure = plotly_figure(
         bar_traces(
             categories,
-            [(name, color, [row[i] for row in cells]) for i, (name, color) in enumerate(series)],
+            [(name, color, [row[i] for row in cells]) for i, (_key, name, color) in enumerate(series)],
             horizontal=horizontal,
         ),
         **bar_layout(categories, len(series), horizontal=horizontal, max_value=max_value),
@@ -346,6 +351,7 @@ def target_table(summary: selectors.TargetSummary) -> Table:
         )
     rows.append([plan.target_year, _("target"), plan.target_value, "", "", "", "", summary.source])
     return Table(
+        keys=["year", "kind", "value", "ci_low", "ci_high", "respondents", "reliability", "source"],
         columns=[
             _("Year"),
             _("Kind"),

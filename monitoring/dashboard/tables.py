@@ -21,12 +21,69 @@ from .disclosure import is_hidden
 @dataclass
 class Table:
     """A chart's numbers. Cells hold ints, Decimals or text: the page localises numbers,
-    the CSV writes them plainly. The first column holds the row headers."""
+    the CSV writes them plainly. The first column holds the row headers.
 
+    Each column has a key (``keys``) beside its header (``columns``, in the reader's
+    language): code reads and changes a column by its key, never by its position, so a
+    column added or left out elsewhere cannot shift what it reads. Keys of columns that
+    come from the data carry a prefix ("age_group:ouderen", "status:gestart"), so that
+    no code in the database can take a fixed column's key ("total")."""
+
+    keys: list[str]
     columns: list[str]
     rows: list[list]
     total: list | None = None
     notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        if len(self.keys) != len(self.columns) or len(set(self.keys)) != len(self.keys):
+            raise ValueError(f"A table needs one distinct key per column: {self.keys} for {self.columns}")
+
+    def index(self, key: str) -> int:
+        try:
+            return self.keys.index(key)
+        except ValueError:
+            raise KeyError(key) from None
+
+    def cell(self, row_header, key: str):
+        """The value in column ``key`` of the row headed ``row_header``."""
+        index = self.index(key)
+        for row in self.rows:
+            if row[0] == row_header:
+                return row[index]
+        raise KeyError(row_header)
+
+    def total_cell(self, key: str, default=None):
+        """The total row's value in column ``key``; ``default`` for a table without one
+        (a chart with no categories)."""
+        return self.total[self.index(key)] if self.total else default
+
+    def column(self, key: str) -> list:
+        """Column ``key``'s values, row by row, without the total."""
+        index = self.index(key)
+        return [row[index] for row in self.rows]
+
+    def add_column(self, key: str, header: str, values, total="") -> None:
+        """A last column: ``values`` row by row, and ``total`` in the total row."""
+        self.keys.append(key)
+        self.columns.append(header)
+        for row, value in zip(self.rows, values, strict=True):
+            row.append(value)
+        if self.total:
+            self.total.append(total)
+        self.__post_init__()
+
+    def set_column(self, key: str, values, total) -> None:
+        index = self.index(key)
+        for row, value in zip(self.rows, values, strict=True):
+            row[index] = value
+        if self.total:
+            self.total[index] = total
+
+    def drop_column(self, key: str) -> None:
+        index = self.index(key)
+        for cells in [self.keys, self.columns, *self.rows, *([self.total] if self.total else [])]:
+            del cells[index]
 
     def csv_rows(self):
         yield self.columns

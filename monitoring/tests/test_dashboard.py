@@ -212,6 +212,37 @@ def test_protect_small_totals_and_zeros():
     assert protect([[7], [5], [20]], row_totals=False) == [[7], [5], [20], [32]]
 
 
+def test_a_table_reads_and_changes_its_columns_by_key():
+    table = Table(
+        keys=["domain", "partners", "total"],
+        columns=["Domain", "Partners", "Total"],
+        rows=[["Sport", 3, 3], ["Zorg", 0, 0]],
+        total=["Total", 3, 3],
+    )
+    assert table.cell("Sport", "partners") == 3
+    assert table.total_cell("partners") == 3
+    assert table.column("partners") == [3, 0]
+    table.add_column("note", "Note", ["", "none yet"])
+    assert table.cell("Zorg", "note") == "none yet"
+    assert table.total_cell("note") == ""
+    table.set_column("total", [4, 1], total=5)
+    table.drop_column("partners")
+    assert list(table.csv_rows()) == [
+        ["Domain", "Total", "Note"],
+        ["Sport", 4, ""],
+        ["Zorg", 1, "none yet"],
+        ["Total", 5, ""],
+    ]
+    assert table.keys == ["domain", "total", "note"]
+    with pytest.raises(KeyError):
+        table.cell("Sport", "partners")
+    with pytest.raises(KeyError):
+        table.cell("Cultuur", "total")
+    assert Table(keys=["a"], columns=["A"], rows=[]).total_cell("a", default=0) == 0
+    with pytest.raises(ValueError, match="one distinct key per column"):
+        Table(keys=["a", "a"], columns=["A", "B"], rows=[])
+
+
 @pytest.mark.django_db
 def test_counts_under_five_show_as_less_than_five_in_tables_csv_and_figures(officer_client):
     for _ in range(3):
@@ -418,6 +449,9 @@ def test_signals_by_filers_domain_outcomes_and_referrals_by_initiative_domain(of
     referrals = dashboard.chart("referrals-by-domain").table
     assert referrals.columns == ["Domain", "proposed", "registered", "started", "not started", "Total"]
     assert {row[0]: row[1:] for row in referrals.rows}["Kunst en cultuur"] == [0, 0, 6, 0, 6]
+    assert referrals.keys[1:] == [f"status:{value}" for value in ReferralStatus.values] + ["total"]
+    assert referrals.cell("Kunst en cultuur", f"status:{ReferralStatus.STARTED}") == 6
+    assert referrals.total_cell("total") == 6
 
     # The domain filter: the filer's domain for signals, the initiative's for referrals.
     dashboard = officer_client.get("/monitor/", {**PERIOD, "domain": "kunst-en-cultuur"}).context["dashboard"]
@@ -677,5 +711,5 @@ def test_fast_formatting_gives_what_django_gives():
                 for places in (0, 1, 2):
                     assert decimal_text(value, places) == number_format(value, decimal_pos=places), (text, places)
     figure = {"data": [{"x": ["<5", "a & b", "×"], "y": [1, 2.5, None]}], "layout": {"title": "</script>"}}
-    chart = Chart("s", "t", "", figure, Table(columns=[], rows=[]))
+    chart = Chart("s", "t", "", figure, Table(keys=[], columns=[], rows=[]))
     assert chart.figure_script == json_script(figure, chart.data_id)
