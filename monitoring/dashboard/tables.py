@@ -36,6 +36,9 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
     def __post_init__(self):
+        self._check_keys()
+
+    def _check_keys(self):
         if len(self.keys) != len(self.columns) or len(set(self.keys)) != len(self.keys):
             raise ValueError(f"A table needs one distinct key per column: {self.keys} for {self.columns}")
 
@@ -71,7 +74,7 @@ class Table:
             row.append(value)
         if self.total:
             self.total.append(total)
-        self.__post_init__()
+        self._check_keys()
 
     def set_column(self, key: str, values, total) -> None:
         index = self.index(key)
