@@ -61,7 +61,7 @@ class Chart:
         return f"chart-{self.slug}-data"
 
 
-# Building blocks ----------------------------------------------------------------
+# Building blocks --------------------------------------------------------------------
 
 
 def plot_text(value) -> str:
