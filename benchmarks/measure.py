@@ -206,11 +206,11 @@ def dashboard_statements(filters) -> list[str]:
     """The SQL the dashboard's aggregates run, exactly as Django sent it (values inlined)."""
     from django.utils import translation
 
-    from monitoring import charts
+    from monitoring.dashboard import assembly
 
     cache.clear()  # a benchmark's sessions may go: this runs after the pages
     with translation.override(settings.LANGUAGE_CODE), CaptureQueriesContext(connection) as captured:
-        charts.dashboard(filters)
+        assembly.dashboard(filters)
     return [query["sql"] for query in captured]
 
 

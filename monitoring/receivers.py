@@ -1,6 +1,6 @@
 """Make the cached monitoring aggregates stale when the data behind them change.
 
-Every aggregate is cached under a data version (``selectors.data_version``); a change
+Every aggregate is cached under a data version (``dashboard.cache.data_version``); a change
 to any row the dashboard counts bumps it. It is bumped at once, so the same request
 sees fresh figures, and again after the transaction commits, so that a page computed
 meanwhile from the data as they were before the commit is not kept as current.
@@ -13,8 +13,8 @@ from django.dispatch import receiver
 from coalition.models import AgeGroup, Domain, Initiative, Kern, Organisation, ReachCount, ReachReport
 from signals.models import Outcome, Referral, Signal
 
+from .dashboard.cache import bump_version
 from .models import Observation, Target
-from .selectors import bump_version
 
 COUNTED_MODELS = [Observation, Target, Organisation, Initiative, ReachReport, ReachCount, Signal, Referral]
 # The reference lists name the figures' rows and are the dashboard's filter choices

@@ -2,21 +2,19 @@
 
 Every breakdown is one query whose grouping and counting the database does, so a page
 costs the same number of queries however many signals, partners or reports there are.
-Results are plain Python values (dicts of counts keyed by ids), cached in the shared
-cache under a data version that ``receivers.py`` bumps whenever the data behind them
-change, and that ``tasks.warm_caches`` fills every night.
+Results are plain Python values (dicts of counts keyed by ids), cached under the data
+version of ``dashboard/cache.py``.
 
-Officers see aggregates only (docs/design.md, "Users and roles"): nothing here returns a signal's
-personal fields, and small counts are suppressed where they are shown (``charts.py``).
+Officers see aggregates only (docs/design.md, "Users and roles"): nothing here returns a
+signal's personal fields, and small counts are suppressed where they are shown
+(``dashboard/disclosure.py``).
 """
 
 from __future__ import annotations
 
 import datetime
-import time
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Count, Func, IntegerField, Prefetch, Q, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
@@ -27,52 +25,11 @@ from coalition.models import AgeGroup, Domain, Initiative, Kern, Organisation, R
 from signals.constants import MISUSE, Source
 from signals.models import Outcome, Referral, Signal
 
+from .dashboard.cache import cached
 from .models import Observation, Target
 from .progress import Measurement, Plan, Progress, assess
 
-VERSION_KEY = "monitoring:data-version"
-# A safety net for changes that bypass save() (queryset.update()); receivers handle the rest.
-CACHE_TIMEOUT = 6 * 60 * 60
 DEFAULT_MONTHS = 12
-
-
-# Cache versioning -------------------------------------------------------------------
-
-
-def data_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Start from the clock rather than 0, so that entries stored under an evicted
-        # version can never be read again as current.
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
-
-
-def bump_version() -> None:
-    """Make every cached aggregate stale (called when their data change)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-
-
-def cached(name: str, key: str, compute):
-    """``compute()``'s value, from the cache while the data have not changed.
-
-    The value is stored with the data version it was computed under, so that the version
-    and the value come in one round trip to the cache (a warm dashboard is two of them)."""
-    cache_key = f"monitoring:{name}:{key}"
-    found = cache.get_many([VERSION_KEY, cache_key])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        version = data_version()
-    entry = found.get(cache_key)
-    if entry is not None and entry[0] == version:
-        return entry[1]
-    value = compute()
-    cache.set(cache_key, (version, value), CACHE_TIMEOUT)
-    return value
 
 
 # Filters ----------------------------------------------------------------------------

@@ -4,7 +4,8 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import translation
 
-from . import charts, selectors
+from . import selectors
+from .dashboard import assembly
 
 
 @shared_task
@@ -13,5 +14,5 @@ def warm_caches():
     progress page show, in every language, so the first visitor of the day does not wait."""
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            charts.dashboard(selectors.Filters.default())
-            charts.public_progress()
+            assembly.dashboard(selectors.Filters.default())
+            assembly.public_progress()

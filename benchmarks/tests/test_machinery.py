@@ -63,14 +63,14 @@ def test_the_raw_sql_floor_is_the_dashboards_own_sql():
     from django.core.cache import cache
 
     from benchmarks.measure import dashboard_statements
-    from monitoring import charts
+    from monitoring.dashboard import assembly
     from monitoring.selectors import Filters
     from signals.constants import MISUSE, Source
 
     statements = dashboard_statements(Filters.default())
     with CaptureQueriesContext(connection) as captured:
         cache.clear()
-        charts.dashboard(Filters.default())
+        assembly.dashboard(Filters.default())
     assert statements == [query["sql"] for query in captured]
     signal_queries = [sql for sql in statements if 'FROM "signals_signal"' in sql and "signals_referral" not in sql]
     assert any(sql.startswith('SELECT "signals_signal"."source" AS "source"') for sql in signal_queries)

@@ -20,7 +20,7 @@ from coalition.constants import OrganisationStatus
 from coalition.models import Initiative, InitiativeChange, Kern, Organisation, OrganisationEvent, ReachReport
 from coalition.tests.factories import InitiativeFactory, OrganisationFactory
 from common.spreadsheets import FORMULA_PREFIXES, escape_formula, unescape_formula
-from monitoring import charts
+from monitoring.dashboard import assembly
 from monitoring.models import Observation, ObservationChange, Survey, SurveyResponse, Target
 from monitoring.selectors import Filters
 from monitoring.tests.factories import ObservationFactory, answers_with_total, header, survey_csv
@@ -381,7 +381,7 @@ def test_every_dashboard_csv_neutralises_a_formula_in_a_name(officer_client, off
     cache.clear()  # the dashboard's figures are cached per data version (sessions too: sign in again)
     officer_client.force_login(officer)
     ObservationFactory(kern=Kern.objects.get(code="monster"), source=name)
-    slugs = [chart.slug for chart in charts.dashboard(Filters.default()).charts]
+    slugs = [chart.slug for chart in assembly.dashboard(Filters.default()).charts]
     assert slugs
     for slug in slugs:
         response = officer_client.get(f"/monitor/csv/{slug}/")

@@ -23,7 +23,11 @@ from django.utils.html import escape
 
 from coalition.models import AgeGroup, Domain, Kern, ReachCount
 from coalition.tests.factories import InitiativeFactory, OrganisationFactory, ReachReportFactory
-from monitoring import charts, selectors, tasks
+from monitoring import selectors, tasks
+from monitoring.dashboard.cache import VERSION_KEY, bump_version, data_version
+from monitoring.dashboard.disclosure import protect
+from monitoring.dashboard.figures import Chart
+from monitoring.dashboard.tables import Table, int_text
 from monitoring.models import Observation, Target
 from monitoring.tests.factories import ObservationFactory
 from signals.constants import ReferralStatus, SignalStatus
@@ -193,7 +197,7 @@ def test_demo_measurements_are_a_separate_labelled_series_and_only_when_asked(of
 def test_protect_hides_small_counts_and_what_would_give_them_away():
     # 3 is under 5. Row 0 would give it away (13 − 10), so 10 goes too; column 0 (11 − 8)
     # hides 8; then row 1 (20 − 12) hides 12. Rows and columns of the totals keep theirs.
-    assert charts.protect([[3, 10], [8, 12]]) == [
+    assert protect([[3, 10], [8, 12]]) == [
         ["<5", "×", 13],
         ["×", "×", 20],
         [11, 22, 33],
@@ -202,10 +206,41 @@ def test_protect_hides_small_counts_and_what_would_give_them_away():
 
 def test_protect_small_totals_and_zeros():
     # A total under 5 is hidden itself; zeros are no secret.
-    assert charts.protect([[2, 0], [0, 0]]) == [["<5", 0, "<5"], [0, 0, 0], ["<5", 0, "<5"]]
+    assert protect([[2, 0], [0, 0]]) == [["<5", 0, "<5"], [0, 0, 0], ["<5", 0, "<5"]]
     # One list with its total: two hidden where one would be worked out from the total.
-    assert charts.protect([[7], [1], [20], [0]], row_totals=False) == [["×"], ["<5"], [20], [0], [28]]
-    assert charts.protect([[7], [5], [20]], row_totals=False) == [[7], [5], [20], [32]]
+    assert protect([[7], [1], [20], [0]], row_totals=False) == [["×"], ["<5"], [20], [0], [28]]
+    assert protect([[7], [5], [20]], row_totals=False) == [[7], [5], [20], [32]]
+
+
+def test_a_table_reads_and_changes_its_columns_by_key():
+    table = Table(
+        keys=["domain", "partners", "total"],
+        columns=["Domain", "Partners", "Total"],
+        rows=[["Sport", 3, 3], ["Zorg", 0, 0]],
+        total=["Total", 3, 3],
+    )
+    assert table.cell("Sport", "partners") == 3
+    assert table.total_cell("partners") == 3
+    assert table.column("partners") == [3, 0]
+    table.add_column("note", "Note", ["", "none yet"])
+    assert table.cell("Zorg", "note") == "none yet"
+    assert table.total_cell("note") == ""
+    table.set_column("total", [4, 1], total=5)
+    table.drop_column("partners")
+    assert list(table.csv_rows()) == [
+        ["Domain", "Total", "Note"],
+        ["Sport", 4, ""],
+        ["Zorg", 1, "none yet"],
+        ["Total", 5, ""],
+    ]
+    assert table.keys == ["domain", "total", "note"]
+    with pytest.raises(KeyError):
+        table.cell("Sport", "partners")
+    with pytest.raises(KeyError):
+        table.cell("Cultuur", "total")
+    assert Table(keys=["a"], columns=["A"], rows=[]).total_cell("a", default=0) == 0
+    with pytest.raises(ValueError, match="one distinct key per column"):
+        Table(keys=["a", "a"], columns=["A", "B"], rows=[])
 
 
 @pytest.mark.django_db
@@ -414,6 +449,9 @@ def test_signals_by_filers_domain_outcomes_and_referrals_by_initiative_domain(of
     referrals = dashboard.chart("referrals-by-domain").table
     assert referrals.columns == ["Domain", "proposed", "registered", "started", "not started", "Total"]
     assert {row[0]: row[1:] for row in referrals.rows}["Kunst en cultuur"] == [0, 0, 6, 0, 6]
+    assert referrals.keys[1:] == [f"status:{value}" for value in ReferralStatus.values] + ["total"]
+    assert referrals.cell("Kunst en cultuur", f"status:{ReferralStatus.STARTED}") == 6
+    assert referrals.total_cell("total") == 6
 
     # The domain filter: the filer's domain for signals, the initiative's for referrals.
     dashboard = officer_client.get("/monitor/", {**PERIOD, "domain": "kunst-en-cultuur"}).context["dashboard"]
@@ -444,7 +482,7 @@ def test_csv_escapes_what_a_spreadsheet_would_run(officer_client):
     observe("ouderen", 2024, "41.0", source='=HYPERLINK("x")')
     Domain.objects.filter(code="wonen").update(name="+Wonen")  # officers edit the labels
     Observation.objects.filter(target__code="ouderen", year=2016).update(source="@SUM(A1)")
-    selectors.bump_version()  # update() sends no signal
+    bump_version()  # update() sends no signal
 
     rows = get_csv(officer_client, "target-ouderen")
     assert rows[0][:3] == ["Year", "Kind", "Value (%)"]
@@ -554,11 +592,11 @@ def test_the_nightly_task_warms_the_cache(officer_client):
 
 @pytest.mark.django_db
 def test_the_cache_version_survives_eviction():
-    first = selectors.data_version()
-    cache.delete(selectors.VERSION_KEY)
-    assert selectors.data_version() != first
-    selectors.bump_version()
-    assert selectors.data_version() > first
+    first = data_version()
+    cache.delete(VERSION_KEY)
+    assert data_version() != first
+    bump_version()
+    assert data_version() > first
 
 
 # The council report -----------------------------------------------------------------
@@ -650,14 +688,14 @@ def main(response) -> bytes:
 
 def test_fast_formatting_gives_what_django_gives():
     """The dashboard formats its numbers and figures without Django's lookups per value
-    (charts._int_text, Chart.figure_script): the same text as localize and json_script."""
+    (tables.int_text, Chart.figure_script): the same text as localize and json_script."""
     from django.utils.formats import localize
     from django.utils.html import json_script
 
     for language in ("nl", "en"):
         with translation.override(language):
             for value in (0, 7, -12, 999, 1000, -1000, 12345, 1234567, -9876543):
-                assert charts._int_text(value) == localize(value), (language, value)
+                assert int_text(value) == localize(value), (language, value)
     from django.utils.formats import number_format
 
     from monitoring.progress import decimal_text
@@ -671,5 +709,5 @@ def test_fast_formatting_gives_what_django_gives():
                 for places in (0, 1, 2):
                     assert decimal_text(value, places) == number_format(value, decimal_pos=places), (text, places)
     figure = {"data": [{"x": ["<5", "a & b", "×"], "y": [1, 2.5, None]}], "layout": {"title": "</script>"}}
-    chart = charts.Chart("s", "t", "", figure, charts.Table(columns=[], rows=[]))
+    chart = Chart("s", "t", "", figure, Table(keys=[], columns=[], rows=[]))
     assert chart.figure_script == json_script(figure, chart.data_id)

@@ -22,7 +22,9 @@ from django.views.generic import TemplateView
 from coalition.permissions import OfficerRequiredMixin
 from common.spreadsheets import escape_formula
 
-from .. import charts, selectors
+from .. import selectors
+from ..dashboard import assembly
+from ..dashboard.cache import cached
 from ..selectors import Filters, add_months, first_of_month
 
 MAX_MONTHS = 120
@@ -162,14 +164,14 @@ class DashboardView(OfficerRequiredMixin, TemplateView):
         context = {
             "form": form,
             "filters": filters,
-            "dashboard": charts.dashboard(filters),
+            "dashboard": assembly.dashboard(filters),
             "query": form.querystring(),
             "is_filtered": any(self.request.GET.get(name) for name in ("domain", "age_group", "kern", "demo")),
         }
         return render_to_string(self.content_template_name, context)
 
     def get_context_data(self, **kwargs):
-        content = selectors.cached("dashboard-page", self.content_key(), self.render_content)
+        content = cached("dashboard-page", self.content_key(), self.render_content)
         return {**super().get_context_data(**kwargs), "content": mark_safe(content)}  # noqa: S308  # nosec: our autoescaped template
 
 
@@ -179,7 +181,7 @@ class ChartCSVView(OfficerRequiredMixin, View):
     def get(self, request, chart):
         form = DashboardFilterForm(request.GET)
         filters = form.filters()
-        found = charts.dashboard(filters).chart(chart)
+        found = assembly.dashboard(filters).chart(chart)
         if found is None:
             raise Http404
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -201,7 +203,7 @@ class ReportView(OfficerRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = PeriodForm(self.request.GET)
         filters = form.filters()
-        dashboard = charts.dashboard(filters)
+        dashboard = assembly.dashboard(filters)
         return {
             **super().get_context_data(**kwargs),
             "form": form,

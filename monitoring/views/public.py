@@ -2,7 +2,7 @@
 
 from django.views.generic import TemplateView
 
-from .. import charts
+from ..dashboard import assembly
 
 
 class ProgressView(TemplateView):
@@ -13,4 +13,4 @@ class ProgressView(TemplateView):
     template_name = "monitoring/progress.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "progress": charts.public_progress()}
+        return {**super().get_context_data(**kwargs), "progress": assembly.public_progress()}

@@ -1,4 +1,4 @@
-// Draws the monitor's charts. Each figure is built on the server (monitoring/charts.py)
+// Draws the monitor's charts. Each figure is built on the server (monitoring/dashboard/figures.py)
 // and sits beside its container as JSON (json_script); this file and plotly.js are static
 // files, so the Content-Security-Policy needs no inline script or style
 // (docs/adr/0003-charts-under-csp.md). Without JavaScript every chart's numbers are still
