@@ -1,13 +1,16 @@
-"""Admin building blocks every app's admin uses: spreadsheet import and export, and
-read-only history inlines."""
+"""Admin building blocks every app's admin uses (spreadsheet import and export, read-only
+history inlines), and the outbox, where a beheerder sees what was not delivered."""
 
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 from import_export.forms import ImportForm
 from import_export.tmp_storages import CacheStorage
 
+from . import outbox
+from .models import Email
 from .spreadsheets import SPREADSHEET_FORMATS
 from .uploads import check_upload_size, upload_help_text
 
@@ -109,3 +112,53 @@ class ReadOnlyHistoryInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Email)
+class EmailAdmin(admin.ModelAdmin):
+    """The outbox, read only: what waits, what failed and why, and "send again"."""
+
+    list_display = ["created_at", "kind", "to", "status", "attempts", "last_error", "sent_at"]
+    list_filter = ["status", "kind"]
+    date_hierarchy = "created_at"
+    search_fields = ["kind", "recipient__email", "address"]
+    list_select_related = ["recipient"]
+    fields = [
+        "kind",
+        "to",
+        "subject",
+        "body",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
+    readonly_fields = fields
+    actions = ["send_again"]
+
+    @admin.display(description=_("to"))
+    def to(self, email):
+        if email.recipient_id:
+            return email.recipient.email
+        if email.address:
+            return email.address
+        # A resident's address is never stored here, so never shown either.
+        return _("the reporter (address kept with the signal)")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send again"), permissions=["view"])
+    def send_again(self, request, queryset):
+        count = outbox.send_again(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d e-mail will be sent again.", "%(count)d e-mails will be sent again.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "import_export",
     "csp",
     "westland",
+    "common",
     "coalition",
     "signals",
     "monitoring",
@@ -143,6 +144,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coalition.tasks.remind_partners",
         "schedule": crontab(day_of_week="monday", hour=8, minute=0),
     },
+    "retry-due-emails": {
+        "task": "common.tasks.retry_due_emails",
+        "schedule": 60,
+    },
     "retry-pending-notifications": {
         "task": "signals.tasks.retry_pending_notifications",
         "schedule": 5 * 60,
@@ -176,6 +181,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_ADAPTER = "coalition.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -213,6 +219,9 @@ PORTAL_ENFORCE_MFA = env.bool("PORTAL_ENFORCE_MFA", default=not DEBUG)
 # E-mail
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The outbox (common.models.Email) tries an e-mail this often, with growing waits, before
+# it marks it failed for a beheerder to see.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Eén tegen eenzaamheid Westland <noreply@westland.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

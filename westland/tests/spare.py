@@ -70,3 +70,49 @@ class SpareRedis:
                 "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
             }
         }
+
+
+class SpareSMTP:
+    """A real SMTP server of the test's own (aiosmtpd) on a free port.
+
+    ``refusing`` makes it answer every message with a temporary failure (451), as a mail
+    server in trouble does; ``stop()`` makes it unreachable. ``messages`` holds what it
+    accepted, as (recipients, raw message) pairs."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.refusing = False
+        self.messages = []
+        self.controller = None
+
+    def start(self) -> SpareSMTP:
+        from aiosmtpd.controller import Controller
+
+        spare = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+                if spare.refusing:
+                    return "451 4.3.0 Try again later"
+                spare.messages.append((list(envelope.rcpt_tos), envelope.content.decode("utf-8", "replace")))
+                return "250 OK"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def email_settings(self) -> dict:
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": self.port,
+            "EMAIL_USE_TLS": False,
+            "EMAIL_HOST_USER": "",
+            "EMAIL_HOST_PASSWORD": "",
+            "EMAIL_TIMEOUT": 5,
+        }

@@ -1,0 +1,25 @@
+"""allauth's e-mails (address verification, password reset, security notices) go through
+the portal's outbox like every other e-mail: queued with the change, retried while the
+mail server is away, visible to a beheerder when they fail. A sign-up or a password
+reset therefore never fails because mail is down (docs/adr/0008)."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+
+from common import outbox
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        request = allauth_context.request
+        base = {"request": request, "email": email, "current_site": get_current_site(request)}
+        message = self.render_mail(template_prefix, email, {**base, **context})
+        outbox.queue(
+            f"account.{template_prefix.rsplit('/', 1)[-1]}",
+            subject=message.subject,
+            body=message.body,
+            address=email,
+            # A verification or reset link signs a person in: kept only until it is sent.
+            forget_body=True,
+        )

@@ -1,0 +1,70 @@
+"""The outbox: every e-mail the portal sends, kept until it is delivered or has failed.
+
+A row is written in the same transaction as the change it announces (an invitation, a
+new signal, a password reset), handed to a worker when that transaction commits, and
+retried with backoff by beat while the mail server or the broker is away. It is sent at
+most once (the row is locked while it is sent) and, after the last attempt, marked
+failed, where a beheerder sees it in the admin and can send it again. docs/adr/0008.
+
+No resident's address is ever stored here: a reporter's receipt names a resolver that
+reads the address from the encrypted signal when the e-mail goes out. No e-mail carries
+a resident's personal data in its subject or body either.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Email(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "wacht", _("waiting to be sent")
+        SENT = "verstuurd", _("sent")
+        FAILED = "mislukt", _("failed")
+        CANCELLED = "vervallen", _("not sent: no address any more")
+
+    kind = models.CharField(_("kind"), max_length=60)
+    # Exactly one way to the address: a user's account, a plain address that is no
+    # resident's (an invitee, a new account), or a resolver read at delivery.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    address = models.EmailField(_("address"), blank=True)
+    address_resolver = models.CharField(_("address read from"), max_length=60, blank=True)
+    address_key = models.CharField(max_length=60, blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    # Emptied once sent when it may hold a sign-in or reset link (``forget_body``).
+    body = models.TextField(_("text"), blank=True)
+    forget_body = models.BooleanField(default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # The exception's type and SMTP code only: an SMTP error's text names the address.
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails (outbox)")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="email_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(recipient__isnull=False, address="", address_resolver="")
+                    | models.Q(recipient__isnull=True, address__gt="", address_resolver="")
+                    | models.Q(recipient__isnull=True, address="", address_resolver__gt="")
+                ),
+                name="email_has_one_way_to_its_address",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} ({self.get_status_display()})"
