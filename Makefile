@@ -109,7 +109,7 @@ $(LOAD_VENV)/.load.stamp: requirements-load.txt
 	$(LOAD_VENV)/bin/pip install --quiet -r requirements-load.txt
 	touch $@
 
-load: setup $(LOAD_VENV)/.load.stamp
+load: setup-dev $(LOAD_VENV)/.load.stamp
 	$(PY) benchmarks/load/run.py
 
 clean:

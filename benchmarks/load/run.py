@@ -1,19 +1,24 @@
 """``make load``: the portal under load, production-like, on its own database.
 
 1. (Re)creates the database ``westland_load`` (LOAD_DATABASE_URL; its name must contain
-   "load") and flushes Redis database 13 (LOAD_REDIS_URL), migrates and seeds them
-   (seed.py): development data is never touched. It refuses to start while another
-   process is connected to either of them (someone else's run).
-2. Starts gunicorn (DEBUG off, as production) and a Celery worker against them.
+   "load"), migrates and seeds it (seed.py): development data is never touched. It
+   refuses to start while another process is connected to it (someone else's run).
+   Redis and the mail server are the run's own (faults.py): a redis-server and an SMTP
+   server on free ports, so that the fault phase can stop and refuse them.
+2. Starts gunicorn (DEBUG off, as production), a Celery worker and beat against them.
 3. Runs locust headless for LOAD_SECONDS (60) with LOAD_USERS (50) simulated people:
    35 medewerkers filing signals through /signalen/nieuw/, each with an account of their
    own; 10 residents on the social map; 5 beleidsmedewerkers on /monitor/ with TOTP.
+   Meanwhile the fault phase (LOAD_FAULTS=0 leaves it out) stops Redis for a sixth of
+   the run and starts it again empty, then lets the mail server refuse (451) as long.
 4. Prints requests, errors and p50/p95 latency per page, then compares the signals in
    the database with the filings locust saw succeed (a redirect to a new receipt page),
-   and waits for the worker to send every notification of them.
+   and waits (LOAD_MAIL_WAIT, 300 s at most) until beat's retries have delivered every
+   e-mail of the outbox, counted by the SMTP server itself.
 
-The last line is ``PASS`` or ``FAIL`` with the figures: the bar is zero errors and zero
-lost signals. Latency on a shared machine is only informative.
+The last line is ``PASS`` or ``FAIL`` with the figures: the bar is zero errors, zero lost
+signals, and every e-mail delivered exactly once. Latency on a shared machine is only
+informative.
 
 allauth allows 30 sign-ins per minute per address. All simulated people sign in from
 127.0.0.1 within seconds, which in production would be as many addresses, so this run
@@ -35,11 +40,14 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
+import faults
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 LOAD_VENV = Path(os.environ.get("LOAD_VENV", ROOT / ".venv-load"))
 DATABASE_URL = os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/westland_load")
-REDIS_URL = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/13")
+FAULTS = os.environ.get("LOAD_FAULTS", "1") not in ("0", "false", "no")
+MAIL_WAIT = int(os.environ.get("LOAD_MAIL_WAIT", "300"))
 PORT = int(os.environ.get("LOAD_PORT", "8765"))
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
@@ -53,7 +61,7 @@ def log(message):
     print(message, flush=True)
 
 
-def environment(work):
+def environment(work, redis_url, email_url):
     from cryptography.fernet import Fernet
 
     site = f"http://127.0.0.1:{PORT}"
@@ -65,9 +73,9 @@ def environment(work):
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SITE_URL": site,
         "DATABASE_URL": DATABASE_URL,
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": redis_url,
         "CACHE_KEY_PREFIX": "westland-load",
-        "EMAIL_URL": "dummymail://",
+        "EMAIL_URL": email_url,
         "STATIC_ROOT": str(work / "static"),
         "ACCOUNT_LOGIN_RATE_LIMIT": LOGIN_RATE_LIMIT,
         "LOG_LEVEL": "WARNING",
@@ -77,17 +85,11 @@ def environment(work):
 
 def recreate_database():
     import psycopg
-    import redis
 
     url = urlparse(DATABASE_URL)
     name = url.path.lstrip("/")
     if "load" not in name:
         sys.exit(f"LOAD_DATABASE_URL names {name!r}: the load test only uses a database named *load*.")
-    broker = redis.Redis.from_url(REDIS_URL)
-    number = broker.connection_pool.connection_kwargs.get("db", 0)
-    me = broker.client_id()
-    if any(int(c["db"]) == number and int(c["id"]) != me for c in broker.client_list()):
-        sys.exit(f"Another process is connected to Redis database {number}: set LOAD_REDIS_URL to a free one.")
     admin = url._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as connection:
         others = connection.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [name]).fetchone()[0]
@@ -95,7 +97,6 @@ def recreate_database():
             sys.exit(f"{others} connection(s) to database {name!r}: another load run? Stop it first.")
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')
-    broker.flushdb()
 
 
 def manage(env, *args):
@@ -141,12 +142,12 @@ def database_counts(numbers):
             ids = [int(number) for number in numbers]
             found = connection.execute("SELECT count(*) FROM signals_signal WHERE id = ANY(%s)", [ids]).fetchone()[0]
             missing = len(ids) - found
-        pending = connection.execute(
-            "SELECT count(*) FROM signals_notification n JOIN signals_signal s ON s.id = n.signal_id "
-            "WHERE n.sent_at IS NULL AND s.created_at >= %s",
-            [STARTED_AT],
-        ).fetchone()[0]
-    return signals, missing, pending
+        emails = dict(
+            connection.execute(
+                "SELECT status, count(*) FROM common_email WHERE created_at >= %s GROUP BY status", [STARTED_AT]
+            ).fetchall()
+        )
+    return signals, missing, emails
 
 
 def print_stats(prefix):
@@ -174,9 +175,11 @@ def main():
     if not (LOAD_VENV / "bin" / "locust").exists():
         sys.exit(f"locust is not installed in {LOAD_VENV}: run `make load`, which installs requirements-load.txt.")
     work = Path(tempfile.mkdtemp(prefix="westland-load-"))
-    env = environment(work)
+    redis = faults.Redis(open(work / "redis.log", "w")).start()  # noqa: SIM115
+    smtp = faults.SMTP().start()
+    env = environment(work, redis.url, smtp.url)
     log(f"Load test: {USERS} simulated people for {SECONDS} s against http://127.0.0.1:{PORT}")
-    log(f"database {DATABASE_URL} (recreated), Redis {REDIS_URL} (flushed: a database of its own), logs in {work}")
+    log(f"database {DATABASE_URL} (recreated), Redis {redis.url} and SMTP {smtp.url} of its own, logs in {work}")
     log(
         f"Note: allauth's sign-in limit per address is raised to {LOGIN_RATE_LIMIT} for this run, because all "
         f"{FILERS + OFFICERS} accounts sign in from 127.0.0.1 at once (in production: as many addresses); "
@@ -215,10 +218,22 @@ def main():
                 open(work / "celery.log", "w"),  # noqa: SIM115
             )
         )
+        processes.append(
+            start(
+                [str(ROOT / ".venv/bin/celery"), "-A", "westland", "beat", "--loglevel=WARNING"]
+                + ["--schedule", str(work / "celerybeat-schedule")],
+                env,
+                open(work / "beat.log", "w"),  # noqa: SIM115
+            )
+        )
         wait_until_healthy()
         result = work / "result.json"
         prefix = str(work / "locust")
         locust_env = {**os.environ, "LOAD_ACCOUNTS": str(accounts), "LOAD_RESULT": str(result)}
+        phase = faults.Phase(redis, smtp, SECONDS, log)
+        if FAULTS:
+            log("Fault phase during the run:")
+            phase.start()
         subprocess.run(
             [str(LOAD_VENV / "bin/locust"), "-f", str(ROOT / "benchmarks/load/locustfile.py"), "--headless"]
             + ["--users", str(USERS), "--spawn-rate", "25", "--run-time", f"{SECONDS}s"]
@@ -230,39 +245,52 @@ def main():
             stdout=open(work / "locust.log", "w"),  # noqa: SIM115
             stderr=subprocess.STDOUT,
         )
+        phase.join(SECONDS)
         filed = json.loads(result.read_text())
         requests_made, errors = print_stats(prefix)
         # Locust's CSV misses what finished while the users stopped: count from the listener too.
         requests_made = max(requests_made, filed["requests"])
         errors = max(errors, filed["failures"] + filed["exceptions"])
 
-        # Every filing is in the database, and the worker sends its notifications.
-        deadline = time.monotonic() + 60
+        # Every filing is in the database, and beat's retries deliver every e-mail of the outbox.
+        log(f"Waiting (at most {MAIL_WAIT} s) until the outbox has delivered what the run queued …")
+        deadline = time.monotonic() + MAIL_WAIT
         while True:
-            signals, missing, pending = database_counts(filed["numbers"])
-            if pending == 0 or time.monotonic() > deadline:
+            signals, missing, emails = database_counts(filed["numbers"])
+            if not emails.get("wacht") or time.monotonic() > deadline:
                 break
-            time.sleep(1)
+            time.sleep(2)
     finally:
         for process in reversed(processes):
             stop(process)
+        smtp.stop()
+        redis.stop()
 
     stored = signals - signals_before
+    queued = sum(emails.values())
+    delivered, failed, waiting = emails.get("verstuurd", 0), emails.get("mislukt", 0), emails.get("wacht", 0)
+    received = len(smtp.accepted)
     log("")
     log(f"filings that got a receipt: {filed['filed']} ({filed['distinct']} distinct signals)")
     log(f"signals stored during the run: {stored}; receipts whose signal is not in the database: {missing}")
-    log(f"notifications of these signals still unsent after the run (+ up to 60 s): {pending}")
+    log(
+        f"e-mails queued: {queued}; marked sent: {delivered}; received by the SMTP server: {received} "
+        f"(refused while it refused: {smtp.refused}); failed: {failed}; still waiting: {waiting}"
+    )
     ok = (
         errors == 0
         and filed["filed"] > 0
         and stored == filed["filed"] == filed["distinct"]
         and missing == 0
-        and pending == 0
+        and queued > 0
+        and delivered == queued == received
+        and failed == 0
     )
     verdict = "PASS" if ok else "FAIL"
     log(
         f"{verdict}: {requests_made} requests, {errors} errors, {filed['filed']} signals filed, {stored} stored, "
-        f"{filed['filed'] - stored} lost, {pending} notifications unsent"
+        f"{filed['filed'] - stored} lost; e-mails {queued} queued, {received} delivered, {failed} failed"
+        + (" (with a Redis restart and a refusing mail server)" if FAULTS else " (no fault phase)")
     )
     shutil.rmtree(work / "static", ignore_errors=True)
     return 0 if ok else 1
