@@ -35,9 +35,8 @@ def load_reference_data():
 
     for module in (
         "coalition.migrations.0002_reference_data",
-        "monitoring.migrations.0002_reference_targets",
+        "monitoring.migrations.0002_reference_data",
         "signals.migrations.0002_reference_data",
-        "signals.migrations.0004_misuse_outcome",
     ):
         importlib.import_module(module).load(apps, None)
 

@@ -10,7 +10,7 @@ class SignalStatus(models.TextChoices):
     CLOSED = "afgesloten", _("closed")
 
 
-# The outcome code of a public report that was not a real concern (migration 0004).
+# The outcome code of a public report that was not a real concern (loaded by signals migration 0002).
 MISUSE = "misbruik"
 
 OPEN_STATUSES = [SignalStatus.NEW, SignalStatus.IN_PROGRESS, SignalStatus.CONTACTED, SignalStatus.REFERRED]

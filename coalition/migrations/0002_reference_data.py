@@ -1,8 +1,14 @@
-"""Reference data from the seed text: the twelve domains, the eleven kernen and the
-age groups. Loaded by migration so that it exists without demo data."""
+"""Reference data from the seed text: the twelve domains, the eleven kernen and the four
+age groups. Loaded by migration so that it exists without demo data.
+
+The data is written out here, not imported from the application: a migration must keep
+doing what it did when it was written. ``load`` is idempotent (update_or_create by
+``code``); the root conftest.py calls it again after a test flushes the database.
+"""
 
 from django.db import migrations
 
+# (code, name, examples), in the seed's order.
 DOMAINS = [
     ("gemeente", "Gemeente", "algemeen en vanuit alle domeinen"),
     ("zelforganisaties", "Zelforganisaties", "ouderenbonden, cliënten- en patiëntenorganisaties"),
@@ -18,6 +24,7 @@ DOMAINS = [
     ("financiele-sector", "Financiële sector", "banken, verzekeraars, lokale en regionale goededoelenfondsen"),
 ]
 
+# (code, name): the eleven kernen of the municipality of Westland.
 KERNEN = [
     ("naaldwijk", "Naaldwijk"),
     ("s-gravenzande", "'s-Gravenzande"),
@@ -32,7 +39,8 @@ KERNEN = [
     ("ter-heijde", "Ter Heijde"),
 ]
 
-# The seed writes "19-65" and "boven de 65"; the portal uses 19–64 and 65+.
+# (code, name, min_age, max_age). The seed writes "19-65" and "boven de 65"; the portal
+# uses 19–64 and 65+.
 AGE_GROUPS = [
     ("jongeren", "Jongeren (12–18)", 12, 18),
     ("volwassenen", "Volwassenen (19–64)", 19, 64),

@@ -1,70 +1,100 @@
-"""Reference data exists without demo data: it is loaded by migrations."""
+"""Reference data exists without demo data: it is loaded by coalition migration 0002.
+
+The expected rows are written out here, apart from the migration, so that a wrong or
+missing row in the migration fails a test. The targets and observations are tested in
+monitoring/tests/test_reference_data.py, the signs and outcomes in signals'.
+"""
+
+import importlib
 
 import pytest
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from coalition.models import AgeGroup, Domain, Kern, Organisation
-from monitoring.models import Observation, Target
 
 pytestmark = pytest.mark.django_db
 
+MIGRATION = ("coalition", "0002_reference_data")
 
-def test_twelve_domains_from_the_seed():
-    names = list(Domain.objects.values_list("name", flat=True))
-    assert len(names) == 12
-    assert names[0] == "Gemeente"
-    assert "Schulden en armoede" in names and "Financiële sector" in names
+DOMAINS = [
+    ("gemeente", "Gemeente", "algemeen en vanuit alle domeinen"),
+    ("zelforganisaties", "Zelforganisaties", "ouderenbonden, cliënten- en patiëntenorganisaties"),
+    ("ondernemers", "Ondernemers", "supermarkten, kappers, notarissen"),
+    ("integratie", "Integratie", "asielzoekerscentra, Vluchtelingenwerk, reclassering"),
+    ("schulden-en-armoede", "Schulden en armoede", "kredietbank, incassobureaus, schuldhulpverlening"),
+    ("zorg-en-welzijn", "Zorg en welzijn", "inclusief vrijgevestigde (para)medici"),
+    ("wonen", "Wonen", "woningcorporaties en bouw"),
+    ("kunst-en-cultuur", "Kunst en cultuur", "openbare bibliotheken, centra voor de kunsten"),
+    ("geloofsgemeenschappen", "Geloofsgemeenschappen", ""),
+    ("sport-en-bewegen", "Sport en bewegen", "sportscholen en -verenigingen"),
+    ("onderwijs", "Onderwijs", "primair, voortgezet en hoger onderwijs"),
+    ("financiele-sector", "Financiële sector", "banken, verzekeraars, lokale en regionale goededoelenfondsen"),
+]
+
+KERNEN = [
+    ("naaldwijk", "Naaldwijk"),
+    ("s-gravenzande", "'s-Gravenzande"),
+    ("de-lier", "De Lier"),
+    ("monster", "Monster"),
+    ("wateringen", "Wateringen"),
+    ("poeldijk", "Poeldijk"),
+    ("honselersdijk", "Honselersdijk"),
+    ("kwintsheul", "Kwintsheul"),
+    ("maasdijk", "Maasdijk"),
+    ("heenweg", "Heenweg"),
+    ("ter-heijde", "Ter Heijde"),
+]
 
 
-def test_eleven_kernen_of_westland():
-    assert set(Kern.objects.values_list("name", flat=True)) == {
-        "Naaldwijk",
-        "'s-Gravenzande",
-        "De Lier",
-        "Monster",
-        "Wateringen",
-        "Poeldijk",
-        "Honselersdijk",
-        "Kwintsheul",
-        "Maasdijk",
-        "Heenweg",
-        "Ter Heijde",
-    }
+def load_from_migration():
+    """Run the migration's load function with the models as that migration sees them."""
+    state_apps = MigrationLoader(connection).project_state(MIGRATION).apps
+    importlib.import_module(f"{MIGRATION[0]}.migrations.{MIGRATION[1]}").load(state_apps, None)
+
+
+def snapshot():
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in (Domain, Kern, AgeGroup)}
+
+
+def test_twelve_domains_from_the_seed_in_order():
+    rows = list(Domain.objects.order_by("position").values_list("position", "code", "name", "examples", "is_active"))
+    assert rows == [(i, *domain, True) for i, domain in enumerate(DOMAINS, start=1)]
+
+
+def test_eleven_kernen_of_westland_in_order():
+    rows = list(Kern.objects.order_by("position").values_list("position", "code", "name", "is_active"))
+    assert rows == [(i, *kern, True) for i, kern in enumerate(KERNEN, start=1)]
 
 
 def test_age_groups_use_19_64_and_65_plus():
-    groups = {g.code: (g.min_age, g.max_age) for g in AgeGroup.objects.all()}
-    assert groups == {"jongeren": (12, 18), "volwassenen": (19, 64), "ouderen": (65, None), "onbekend": (None, None)}
-
-
-def test_four_targets_with_baselines_and_sources():
-    targets = {t.code: t for t in Target.objects.all()}
-    assert set(targets) == {"ernstig", "jongeren", "volwassenen", "ouderen"}
-    expected = {
-        "ernstig": (8, 2016, 4, "RIVM", (9, 11)),
-        "jongeren": (34, None, 30, "GGD Haaglanden", (3, 11)),
-        "volwassenen": (38, 2016, 30, "GGD Haaglanden", (3, 11)),
-        "ouderen": (44, 2016, 36, "RIVM", (3, 11)),
-    }
-    for code, (baseline, year, target, source, scores) in expected.items():
-        t = targets[code]
-        assert (t.baseline_value, t.baseline_year, t.target_value, t.target_year) == (baseline, year, target, 2028)
-        assert source in t.source
-        assert (t.score_min, t.score_max) == scores
-    assert "niet vermeld" in targets["jongeren"].baseline_note
-
-
-def test_only_the_seed_observations_each_with_a_source():
-    rows = set(Observation.objects.values_list("target__code", "year", "value"))
-    assert rows == {
-        ("ernstig", 2016, 8),
-        ("volwassenen", 2009, 30),
-        ("volwassenen", 2016, 38),
-        ("ouderen", 2004, 36),
-        ("ouderen", 2016, 44),
-    }
-    assert not Observation.objects.filter(source="").exists()
-    assert not Observation.objects.filter(is_demo=True).exists()
+    rows = list(AgeGroup.objects.order_by("position").values_list("position", "code", "name", "min_age", "max_age"))
+    assert rows == [
+        (1, "jongeren", "Jongeren (12–18)", 12, 18),
+        (2, "volwassenen", "Volwassenen (19–64)", 19, 64),
+        (3, "ouderen", "Ouderen (65+)", 65, None),
+        (4, "onbekend", "Onbekend", None, None),
+    ]
+    assert not AgeGroup.objects.filter(is_active=False).exists()
 
 
 def test_no_organisations_without_demo_data():
     assert Organisation.objects.count() == 0
+
+
+def test_loading_again_changes_nothing():
+    before = snapshot()
+    load_from_migration()
+    load_from_migration()
+    assert snapshot() == before
+
+
+def test_loading_again_restores_a_changed_or_missing_row_in_place():
+    gemeente = Domain.objects.get(code="gemeente")
+    Domain.objects.filter(pk=gemeente.pk).update(name="Gemeentje", position=99)
+    Kern.objects.filter(code="ter-heijde").delete()
+    load_from_migration()
+    assert Domain.objects.get(code="gemeente").pk == gemeente.pk
+    assert Domain.objects.get(code="gemeente").name == "Gemeente"
+    assert list(Kern.objects.order_by("position").values_list("code", flat=True)) == [code for code, _ in KERNEN]
+    assert Domain.objects.count() == 12

@@ -1,4 +1,11 @@
-"""The four 2028 targets and the observations the seed text gives, each with its source."""
+"""The four 2028 targets of the Plan van Aanpak and the observations the seed text gives,
+each with its source.
+
+The data is written out here, not imported from the application: a migration must keep
+doing what it did when it was written. ``load`` is idempotent: targets by ``code``, the
+seed's observations by (target, year) for the whole municipality, not from a survey and
+not demo data. The root conftest.py calls it again after a test flushes the database.
+"""
 
 from decimal import Decimal
 
@@ -6,7 +13,9 @@ from django.db import migrations
 
 RIVM = "RIVM, Wijk- en buurtcijfers eenzaamheid"
 GGD = "GGD Haaglanden, Gezondheidsmonitor (geraadpleegd 29-01-2019)"
+SEED_NOTE = "Uit het Plan van Aanpak (seedtekst)."
 
+# In the order the dashboard shows them (position 1–4).
 TARGETS = [
     {
         "code": "ernstig",
@@ -19,8 +28,11 @@ TARGETS = [
         "score_max": 11,
         "baseline_value": Decimal("8"),
         "baseline_year": 2016,
+        "baseline_note": "",
         "target_value": Decimal("4"),
+        "target_year": 2028,
         "source": RIVM,
+        "notes": "",
     },
     {
         "code": "jongeren",
@@ -35,7 +47,9 @@ TARGETS = [
         "baseline_year": None,
         "baseline_note": "Jaar niet vermeld; geraadpleegd op 29-01-2019.",
         "target_value": Decimal("30"),
+        "target_year": 2028,
         "source": GGD,
+        "notes": "",
     },
     {
         "code": "volwassenen",
@@ -48,7 +62,9 @@ TARGETS = [
         "score_max": 11,
         "baseline_value": Decimal("38"),
         "baseline_year": 2016,
+        "baseline_note": "",
         "target_value": Decimal("30"),
+        "target_year": 2028,
         "source": GGD,
         "notes": "Het doel is het niveau van 2009. Het plan schrijft 19-65 jaar; het portaal gebruikt 19–64.",
     },
@@ -63,7 +79,9 @@ TARGETS = [
         "score_max": 11,
         "baseline_value": Decimal("44"),
         "baseline_year": 2016,
+        "baseline_note": "",
         "target_value": Decimal("36"),
+        "target_year": 2028,
         "source": RIVM,
         "notes": "Het doel is het niveau van 2004. Het plan schrijft 'boven de 65'; het portaal gebruikt 65+.",
     },
@@ -82,16 +100,20 @@ OBSERVATIONS = [
 def load(apps, schema_editor):
     Target = apps.get_model("monitoring", "Target")
     Observation = apps.get_model("monitoring", "Observation")
+    targets = {}
     for position, data in enumerate(TARGETS, start=1):
-        data = dict(data)
-        code = data.pop("code")
-        Target.objects.update_or_create(code=code, defaults={**data, "position": position, "target_year": 2028})
+        values = {name: value for name, value in data.items() if name != "code"}
+        targets[data["code"]], _created = Target.objects.update_or_create(
+            code=data["code"], defaults={**values, "position": position}
+        )
     for code, year, value, source in OBSERVATIONS:
-        Observation.objects.get_or_create(
-            target=Target.objects.get(code=code),
+        Observation.objects.update_or_create(
+            target=targets[code],
             year=year,
             kern=None,
-            defaults={"value": value, "source": source, "note": "Uit het Plan van Aanpak (seedtekst)."},
+            survey=None,
+            is_demo=False,
+            defaults={"value": value, "source": source, "note": SEED_NOTE},
         )
 
 
