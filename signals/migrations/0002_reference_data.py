@@ -1,4 +1,4 @@
-"""Reference data for signals: the observed signs and outcomes from DESIGN.md (officers
+"""Reference data for signals: the observed signs and outcomes from docs/design.md (officers
 may edit them later) and the one row of signal settings with its defaults.
 
 The data is written out here, not imported from the application: a migration must keep
