@@ -131,7 +131,7 @@ def _application_code_in(path):
 
 def test_every_project_app_has_migrations():
     apps_with_migrations = {path.parent.parent.name for path in MIGRATION_FILES}
-    assert apps_with_migrations == {"coalition", "signals", "monitoring"}
+    assert apps_with_migrations == {"common", "coalition", "signals", "monitoring"}
 
 
 @pytest.mark.parametrize("path", MIGRATION_FILES, ids=lambda path: f"{path.parent.parent.name}/{path.stem}")
