@@ -5,7 +5,6 @@ after commit. Views and admin actions call these; they never set a status themse
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common import history
+from common.periods import Quarter
 
 from . import permissions
 from .constants import InitiativeStatus, OrganisationStatus, Role
@@ -237,33 +237,6 @@ def save_initiative(*, form, user, organisation=None) -> Initiative:
 # Reach reports -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Quarter:
-    year: int
-    quarter: int
-
-    @classmethod
-    def of(cls, day: datetime.date) -> Quarter:
-        return cls(day.year, (day.month - 1) // 3 + 1)
-
-    @property
-    def start(self) -> datetime.date:
-        return datetime.date(self.year, 3 * (self.quarter - 1) + 1, 1)
-
-    @property
-    def end(self) -> datetime.date:
-        return self.next().start - datetime.timedelta(days=1)
-
-    def next(self) -> Quarter:
-        return Quarter(self.year + self.quarter // 4, self.quarter % 4 + 1)
-
-    def previous(self) -> Quarter:
-        return Quarter(self.year - (1 if self.quarter == 1 else 0), (self.quarter - 2) % 4 + 1)
-
-    def __str__(self):
-        return f"{self.year}-Q{self.quarter}"
-
-
 def reach_editable(quarter: Quarter, today: datetime.date | None = None) -> bool:
     """A quarter's report can be written once the quarter has begun, until the end of the next quarter."""
     today = today or timezone.localdate()
@@ -273,7 +246,7 @@ def reach_editable(quarter: Quarter, today: datetime.date | None = None) -> bool
 def reach_due(initiative: Initiative, reported: set[tuple[int, int]], today: datetime.date | None = None):
     """The last quarter, when the initiative ran in it and has no report yet (else None)."""
     previous = Quarter.of(today or timezone.localdate()).previous()
-    if _ran_in(initiative, previous) and (previous.year, previous.quarter) not in reported:
+    if _ran_in(initiative, previous) and previous.as_tuple() not in reported:
         return previous
     return None
 

@@ -86,11 +86,7 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = (
             get_user_model()
-            .objects.filter(
-                is_active=True,
-                memberships__organisation_id=signal.handling_organisation_id,
-                memberships__role=Role.HANDLER,
-            )
+            .objects.active_members(Role.HANDLER, signal.handling_organisation_id)
             .order_by("full_name", "email")
         )
 

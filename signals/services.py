@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coalition.constants import Role
-from coalition.models import Initiative, Membership
+from coalition.models import Initiative, Membership, User
 
 from . import routing
 from .constants import (
@@ -113,12 +113,7 @@ def queue_delivery(notification_ids):
 
 
 def _handlers(organisation_id):
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            organisation_id=organisation_id, role=Role.HANDLER, user__is_active=True
-        ).select_related("user")
-    ]
+    return list(User.objects.active_members(Role.HANDLER, organisation_id))
 
 
 def _lock(signal_id, user) -> Signal:
@@ -300,12 +295,7 @@ def assign(*, signal_id: int, actor, assignee) -> Signal:
 
 
 def _colleague(signal, user):
-    if (
-        not user.is_active
-        or not Membership.objects.filter(
-            organisation_id=signal.handling_organisation_id, user=user, role=Role.HANDLER
-        ).exists()
-    ):
+    if not Membership.objects.with_role(Role.HANDLER, signal.handling_organisation_id).filter(user=user).exists():
         raise ValidationError({"assignee": _("Choose an opvolger of the handling organisation.")})
     return user
 
@@ -362,12 +352,7 @@ def refer(*, signal_id: int, actor, initiatives) -> list[Referral]:
         note=", ".join(r.initiative.title for r in referrals),
     )
     for referral in referrals:
-        coordinators = [
-            m.user
-            for m in Membership.objects.filter(
-                organisation_id=referral.initiative.organisation_id, role=Role.COORDINATOR, user__is_active=True
-            ).select_related("user")
-        ]
+        coordinators = User.objects.active_members(Role.COORDINATOR, referral.initiative.organisation_id)
         _notify(NotificationKind.REFERRAL, coordinators, signal=signal, referral=referral)
     return referrals
 
