@@ -1,6 +1,6 @@
 """Forms of the Signaalpunt: the queue's filters and one small form per workflow step.
 
-The forms only validate input; the step itself (and its rules) is in services.py.
+The forms only validate input; the step itself (and its rules) is in signals.services.
 Every action form has its own prefix, because several share one detail page."""
 
 import datetime

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from coalition.constants import Role
@@ -59,5 +60,5 @@ def test_a_deactivated_opvolger_cannot_be_assigned(signaalpunt, opvolgers):
     active, gone = opvolgers
     signal = SignalFactory(handling_organisation=signaalpunt)
 
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.take(signal_id=signal.pk, actor=active, assignee=gone)
