@@ -24,8 +24,6 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.utils import timezone
 
-from common.periods import Quarter
-
 SEED = 20261128
 CHUNK_PARTNERS = 150
 INITIATIVES_PER_PARTNER = 4
@@ -344,10 +342,12 @@ def generate_chunk(chunk: int, scale: float = 1.0) -> dict[str, int]:
         # Reach: the last forty quarters, one report per initiative and quarter, split by age group.
         report_id = _next_ids(cur, "coalition_reachreport")
         reports, reach_counts = [], []
-        quarters, last = [], Quarter.of(TODAY).previous()  # the last whole quarter
+        last = (TODAY.year, (TODAY.month - 1) // 3)  # the last whole quarter
+        quarters = []
+        year, quarter = last
         for _n in range(QUARTERS_OF_REACH):
-            quarters.append(last.as_tuple())
-            last = last.previous()
+            quarters.append((year, quarter))
+            year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
         for iid, ages in reporting:
             for year, quarter in quarters:
                 parts = [rng.randint(2, 25) for _age in ages]
