@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +8,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from common.admin import ReadOnlyHistoryInline, SpreadsheetImportExportMixin
 
+from . import services
 from .models import (
     AgeGroup,
     Domain,
@@ -22,13 +22,7 @@ from .models import (
     ReachReport,
     User,
 )
-from .resources import (
-    InitiativeResource,
-    OrganisationResource,
-    ReachReportResource,
-    record_initiative_change,
-    snapshot_initiative,
-)
+from .resources import InitiativeResource, OrganisationResource, ReachReportResource
 
 
 @admin.register(User)
@@ -55,7 +49,7 @@ class MembershipInline(admin.TabularInline):
 
 class OrganisationEventInline(ReadOnlyHistoryInline):
     model = OrganisationEvent
-    fields = ["created_at", "actor", "from_status", "to_status", "note", "notified_at"]
+    fields = ["created_at", "actor", "from_status", "to_status", "note", "changes", "notified_at"]
     verbose_name_plural = _("history")
 
 
@@ -81,11 +75,19 @@ class OrganisationAdmin(SpreadsheetImportExportMixin, ImportExportModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change:
-            OrganisationEvent.objects.create(
-                organisation=obj, actor=request.user, to_status=obj.status, note=gettext("Added in the admin")
-            )
+        # As the partner area: the service saves the details and writes the history.
+        services.save_organisation(
+            user=request.user,
+            data=form.cleaned_data,
+            organisation=obj,
+            note="" if change else gettext("Added in the admin"),
+            cleaned=True,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # The villages are saved by the service with the organisation; only the inlines here.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(Membership)
@@ -143,17 +145,28 @@ class InitiativeAdmin(SpreadsheetImportExportMixin, ImportExportModelAdmin):
     date_hierarchy = "updated_at"
     inlines = [InitiativeChangeInline]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class InitiativeAdminForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                stored = {} if self.instance.pk is None else {"organisation": self.instance.organisation_id}
+                error = services.initiative_organisation_error(cleaned.get("organisation"), stored)
+                if error is not None:
+                    self.add_error(None, error)
+                return cleaned
+
+        return InitiativeAdminForm
+
     def save_model(self, request, obj, form, change):
-        # Keep the initiative's history, as services.save_initiative does for partners.
-        obj._history_before = (
-            snapshot_initiative(Initiative.objects.select_for_update().get(pk=obj.pk)) if change else {}
-        )
-        obj.updated_at = timezone.now()
-        super().save_model(request, obj, form, change)
+        # As the partner area: the service saves the initiative, its villages and age
+        # groups, and writes the history.
+        services.save_initiative(user=request.user, data=form.cleaned_data, initiative=obj, cleaned=True)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        record_initiative_change(form.instance, form.instance._history_before, request.user)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 class ReachCountInline(admin.TabularInline):

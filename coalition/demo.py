@@ -10,9 +10,10 @@ import random
 
 from django.utils import timezone
 
+from common.periods import Quarter
+
 from .constants import Frequency, InitiativeKind, InitiativeStatus, OrganisationStatus
 from .models import AgeGroup, Domain, Initiative, Kern, Organisation, ReachCount, ReachReport
-from .services import Quarter
 
 EMPTY_DOMAIN = "geloofsgemeenschappen"
 

@@ -29,6 +29,12 @@ class UserManager(BaseUserManager):
             raise ValueError("A superuser must have is_staff and is_superuser set.")
         return self._create_user(email, password, **extra_fields)
 
+    def active_members(self, role: str, organisation=None, *, approved_only: bool = True):
+        """Users behind ``Membership.objects.with_role(...)``: active accounts holding the role."""
+        membership = self.model._meta.get_field("memberships").related_model
+        holders = membership.objects.with_role(role, organisation, approved_only=approved_only).values("user_id")
+        return self.get_queryset().filter(pk__in=holders)
+
 
 class OrganisationQuerySet(models.QuerySet):
     def approved(self):
@@ -64,6 +70,21 @@ class MembershipQuerySet(models.QuerySet):
 
     def active(self):
         return self.filter(organisation__status=OrganisationStatus.APPROVED)
+
+    def with_role(self, role: str, organisation=None, *, approved_only: bool = True):
+        """The one answer to "the active members of an organisation with this role".
+
+        Deactivated accounts never count: they receive no e-mail and cannot be chosen.
+        A role counts only while its organisation is approved (``approved_only``); the
+        e-mail that tells coordinators about a rejection or deactivation passes False.
+        ``organisation`` is an organisation or its id; None means every organisation.
+        """
+        queryset = self.filter(role=role, user__is_active=True)
+        if approved_only:
+            queryset = queryset.active()
+        if organisation is not None:
+            queryset = queryset.filter(organisation_id=getattr(organisation, "pk", organisation))
+        return queryset
 
 
 class InvitationQuerySet(models.QuerySet):

@@ -209,7 +209,8 @@ class Membership(models.Model):
 
 
 class OrganisationEvent(models.Model):
-    """Append-only history of an organisation's status and role in the coalition."""
+    """Append-only history of an organisation: its status, its role in the coalition and
+    (``changes``) its details, as in every history: field name → [old, new]."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="events", verbose_name=_("organisation")
@@ -220,6 +221,7 @@ class OrganisationEvent(models.Model):
     from_status = models.CharField(_("from"), max_length=20, choices=OrganisationStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=OrganisationStatus.choices, blank=True)
     note = models.TextField(_("reason or note"), blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True, help_text="field name → [old, new]")
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
     notified_at = models.DateTimeField(_("coordinators e-mailed at"), null=True, blank=True)
 

@@ -36,9 +36,7 @@ def roles_of(user) -> set[str]:
 def has_role(user, role: str, organisation=None) -> bool:
     if organisation is None:
         return role in roles_of(user)
-    return Membership.objects.filter(
-        user=user, organisation=organisation, role=role, organisation__status=OrganisationStatus.APPROVED
-    ).exists()
+    return Membership.objects.with_role(role, organisation).filter(user=user).exists()
 
 
 def sees_personal_data(user) -> bool:

@@ -5,34 +5,14 @@ Used by the Django admin through django-import-export, on the shared machinery o
 """
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext
 from import_export import fields
 
-from common import history
 from common.spreadsheets import CodeListWidget, IntegerWidget, LookupWidget, SpreadsheetResource, importing_user
 
+from . import services
 from .constants import OrganisationStatus
-from .models import (
-    AgeGroup,
-    Domain,
-    Initiative,
-    InitiativeChange,
-    Kern,
-    Organisation,
-    OrganisationEvent,
-    ReachReport,
-)
-from .services import snapshot_initiative
-
-
-def record_initiative_change(initiative, before, user):
-    """Append what changed to the initiative's history, as ``services.save_initiative`` does."""
-    after = snapshot_initiative(initiative)
-    changes = history.diff(before, after)
-    if changes:
-        InitiativeChange.objects.create(initiative=initiative, changed_by=user, changes=changes)
-    return changes
+from .models import AgeGroup, Domain, Initiative, Kern, Organisation, ReachReport
 
 
 class OrganisationResource(SpreadsheetResource):
@@ -68,8 +48,10 @@ class OrganisationResource(SpreadsheetResource):
     prefetch_related = ["kernen"]
 
     def import_instance(self, instance, row, **kwargs):
-        # Remember the stored values before the row overwrites them (see check_row).
+        # Remember the stored values before the row overwrites them (see check_row), and
+        # the details for the history.
         instance._stored_decisions = (instance.status, instance.is_signal_handler)
+        instance._history_before = {} if instance._state.adding else services.snapshot_organisation(instance)
         super().import_instance(instance, row, **kwargs)
 
     def check_row(self, instance, row, errors, **kwargs):
@@ -96,14 +78,20 @@ class OrganisationResource(SpreadsheetResource):
             )
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        super().save_instance(instance, is_create, row, **kwargs)
-        if is_create and instance.pk:
-            OrganisationEvent.objects.create(
-                organisation=instance,
-                actor=importing_user(kwargs),
-                to_status=instance.status,
-                note=gettext("Imported from a spreadsheet"),
-            )
+        # As the partner area and the admin: the service saves the row (validated by
+        # full_clean and check_row) with its villages and writes the history.
+        services.save_organisation(
+            user=importing_user(kwargs),
+            data=self.many_to_many_data(row),
+            organisation=instance,
+            note=gettext("Imported from a spreadsheet") if is_create else "",
+            before=instance._history_before,
+            cleaned=True,
+        )
+        self.remember(instance, is_create)
+
+    def save_m2m(self, instance, row, **kwargs):
+        """Saved with the organisation by the service."""
 
 
 class InitiativeResource(SpreadsheetResource):
@@ -129,31 +117,30 @@ class InitiativeResource(SpreadsheetResource):
             raise ValidationError(
                 {"id": gettext("There is no initiative with id %(id)s: leave id empty to add one.") % {"id": row["id"]}}
             )
-        instance._history_before = {} if new else snapshot_initiative(instance)
+        instance._history_before = {} if new else services.snapshot_initiative(instance)
         super().after_init_instance(instance, new, row, **kwargs)
 
     def check_row(self, instance, row, errors, **kwargs):
-        # As in services.save_initiative: only approved partners add initiatives.
-        organisation_changed = instance._history_before.get("organisation") != instance.organisation_id
-        if (
-            "organisation" not in errors
-            and organisation_changed
-            and instance.organisation_id
-            and not instance.organisation.is_approved
-        ):
-            errors.setdefault("organisation", []).append(
-                ValidationError(gettext("This organisation is not an approved partner."), code="not_approved")
-            )
+        # The service's rule, shown as an error of the row before anything is saved.
+        if "organisation" not in errors and instance.organisation_id:
+            error = services.initiative_organisation_error(instance.organisation, instance._history_before)
+            if error is not None:
+                error.update_error_dict(errors)
 
-    def before_save_instance(self, instance, row, **kwargs):
-        # Unchanged rows are skipped, so a row saved here is new or changed.
-        instance.updated_at = timezone.now()
-        super().before_save_instance(instance, row, **kwargs)
+    def save_instance(self, instance, is_create, row, **kwargs):
+        # Unchanged rows are skipped, so a row saved here is new or changed. The service
+        # saves it with its villages and age groups and writes the history, as for partners.
+        services.save_initiative(
+            user=importing_user(kwargs),
+            data=self.many_to_many_data(row),
+            initiative=instance,
+            before=instance._history_before,
+            cleaned=True,
+        )
+        self.remember(instance, is_create)
 
     def save_m2m(self, instance, row, **kwargs):
-        super().save_m2m(instance, row, **kwargs)
-        if instance.pk:
-            record_initiative_change(instance, instance._history_before, importing_user(kwargs))
+        """Saved with the initiative by the service."""
 
 
 class ReachReportResource(SpreadsheetResource):

@@ -5,7 +5,6 @@ after commit. Views and admin actions call these; they never set a status themse
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common import history
+from common.periods import Quarter
 
 from . import permissions
 from .constants import InitiativeStatus, OrganisationStatus, Role
@@ -43,17 +43,81 @@ def _require_officer(user):
         raise PermissionDenied
 
 
+# Organisations: details here, status and the Signaalpunt role only by an officer's decision.
+
+ORGANISATION_FIELDS = [
+    "name",
+    "domain",
+    "kernen",
+    "description",
+    "website",
+    "public_email",
+    "public_phone",
+    "kvk_number",
+    "contribution",
+]
+
+
+def snapshot_organisation(organisation: Organisation) -> dict:
+    return history.snapshot(organisation, ORGANISATION_FIELDS)
+
+
+def _assign(instance, data: dict, names) -> dict:
+    """Set the plain fields of ``data`` on ``instance``; return its many-to-many values."""
+    many = {}
+    for name in names:
+        if name not in data:
+            continue
+        if instance._meta.get_field(name).many_to_many:
+            many[name] = data[name]
+        else:
+            setattr(instance, name, data[name])
+    return many
+
+
 @transaction.atomic
-def register_organisation(*, user, form) -> Organisation:
-    """Store a new organisation as pending; the registering user becomes its coordinator."""
-    organisation = form.save(commit=False)
-    organisation.status = OrganisationStatus.PENDING
+def save_organisation(
+    *, user, data: dict, organisation=None, note: str = "", before: dict | None = None, cleaned: bool = False
+) -> Organisation:
+    """Add an organisation (always pending) or change its details, with a history row.
+
+    ``data`` maps field names to values (a form's ``cleaned_data``); only the details in
+    ORGANISATION_FIELDS are taken: status and the Signaalpunt role change only through
+    :func:`decide_organisation` and :func:`set_signal_handler`. ``cleaned`` says the caller
+    already validated the instance (a model form, an import row); ``before`` is the stored
+    snapshot when the caller holds it. ``note`` describes where a new one came from.
+    """
+    organisation = organisation if organisation is not None else Organisation()
+    adding = organisation.pk is None
+    if adding:
+        before = {}
+        organisation.status = OrganisationStatus.PENDING
+    elif before is None:
+        before = snapshot_organisation(Organisation.objects.select_for_update().get(pk=organisation.pk))
+    many = _assign(organisation, data, ORGANISATION_FIELDS)
+    if not cleaned:
+        organisation.full_clean()
     organisation.save()
-    form.save_m2m()
+    for name, values in many.items():
+        getattr(organisation, name).set(values)
+    changes = history.to_record(before, snapshot_organisation(organisation))
+    if changes is not None:
+        OrganisationEvent.objects.create(
+            organisation=organisation,
+            actor=user,
+            from_status="" if adding else organisation.status,
+            to_status=organisation.status,
+            note=note or ("" if adding else _("Details changed")),
+            changes=changes,
+        )
+    return organisation
+
+
+@transaction.atomic
+def register_organisation(*, user, data: dict) -> Organisation:
+    """Store a new organisation as pending; the registering user becomes its coordinator."""
+    organisation = save_organisation(user=user, data=data, note=_("Registered"))
     Membership.objects.create(user=user, organisation=organisation, role=Role.COORDINATOR)
-    OrganisationEvent.objects.create(
-        organisation=organisation, actor=user, to_status=OrganisationStatus.PENDING, note=_("Registered")
-    )
     return organisation
 
 
@@ -212,56 +276,52 @@ def snapshot_initiative(initiative: Initiative) -> dict:
     return data
 
 
+def initiative_organisation_error(organisation, before: dict) -> ValidationError | None:
+    """Only approved partners add initiatives, or receive one from another organisation.
+
+    ``before`` is the initiative's stored snapshot (empty for a new one)."""
+    if organisation is None or before.get("organisation") == organisation.pk or organisation.is_approved:
+        return None
+    return ValidationError({"organisation": _("This organisation is not an approved partner.")}, code="not_approved")
+
+
 @transaction.atomic
-def save_initiative(*, form, user, organisation=None) -> Initiative:
-    """Create or update an initiative and append what changed to its history."""
-    instance = form.instance
-    if instance.pk:
-        Initiative.objects.select_for_update().filter(pk=instance.pk).get()
-        before = snapshot_initiative(Initiative.objects.get(pk=instance.pk))
-    else:
-        instance.organisation = organisation
+def save_initiative(
+    *, user, data: dict, initiative=None, organisation=None, before: dict | None = None, cleaned: bool = False
+) -> Initiative:
+    """Create or update an initiative and append what changed to its history.
+
+    ``data`` maps field names to values (a form's ``cleaned_data``, an import row's many-to-
+    many values): the fields of ``Initiative.EDITABLE_FIELDS`` and ``organisation``. A new
+    initiative belongs to ``organisation`` unless ``data`` names one. ``cleaned`` says the
+    caller already validated the instance (a model form, an import row); ``before`` is the
+    stored snapshot when the caller holds it. Saving marks the initiative as updated now,
+    also when nothing changed: the coordinator confirmed it is still current.
+    """
+    initiative = initiative if initiative is not None else Initiative()
+    if initiative.pk is None:
         before = {}
-    if not instance.organisation.is_approved:
-        raise PermissionDenied
-    initiative = form.save(commit=False)
+        if organisation is not None:
+            initiative.organisation = organisation
+    elif before is None:
+        before = snapshot_initiative(Initiative.objects.select_for_update().get(pk=initiative.pk))
+    many = _assign(initiative, data, ["organisation", *Initiative.EDITABLE_FIELDS])
+    error = initiative_organisation_error(initiative.organisation if initiative.organisation_id else None, before)
+    if error is not None:
+        raise error
+    if not cleaned:
+        initiative.full_clean()
     initiative.updated_at = timezone.now()
     initiative.save()
-    form.save_m2m()
-    after = snapshot_initiative(initiative)
-    changes = history.diff(before, after)
-    InitiativeChange.objects.create(initiative=initiative, changed_by=user, changes=changes)
+    for name, values in many.items():
+        getattr(initiative, name).set(values)
+    changes = history.to_record(before, snapshot_initiative(initiative))
+    if changes is not None:
+        InitiativeChange.objects.create(initiative=initiative, changed_by=user, changes=changes)
     return initiative
 
 
 # Reach reports -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Quarter:
-    year: int
-    quarter: int
-
-    @classmethod
-    def of(cls, day: datetime.date) -> Quarter:
-        return cls(day.year, (day.month - 1) // 3 + 1)
-
-    @property
-    def start(self) -> datetime.date:
-        return datetime.date(self.year, 3 * (self.quarter - 1) + 1, 1)
-
-    @property
-    def end(self) -> datetime.date:
-        return self.next().start - datetime.timedelta(days=1)
-
-    def next(self) -> Quarter:
-        return Quarter(self.year + self.quarter // 4, self.quarter % 4 + 1)
-
-    def previous(self) -> Quarter:
-        return Quarter(self.year - (1 if self.quarter == 1 else 0), (self.quarter - 2) % 4 + 1)
-
-    def __str__(self):
-        return f"{self.year}-Q{self.quarter}"
 
 
 def reach_editable(quarter: Quarter, today: datetime.date | None = None) -> bool:
@@ -273,7 +333,7 @@ def reach_editable(quarter: Quarter, today: datetime.date | None = None) -> bool
 def reach_due(initiative: Initiative, reported: set[tuple[int, int]], today: datetime.date | None = None):
     """The last quarter, when the initiative ran in it and has no report yet (else None)."""
     previous = Quarter.of(today or timezone.localdate()).previous()
-    if _ran_in(initiative, previous) and (previous.year, previous.quarter) not in reported:
+    if _ran_in(initiative, previous) and previous.as_tuple() not in reported:
         return previous
     return None
 

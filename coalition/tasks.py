@@ -12,7 +12,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from .constants import STALE_REMINDER_DAYS, OrganisationStatus, Role
+from common.periods import Quarter
+
+from .constants import STALE_REMINDER_DAYS, Role
 from .models import Initiative, Invitation, Membership, Organisation, OrganisationEvent
 
 
@@ -42,7 +44,8 @@ def send_organisation_decision(event_id):
         if event is None:
             return
         recipients = list(
-            Membership.objects.filter(organisation=event.organisation, role=Role.COORDINATOR).values_list(
+            # Also when the organisation is rejected or deactivated: that is what they are told.
+            Membership.objects.with_role(Role.COORDINATOR, event.organisation, approved_only=False).values_list(
                 "user__email", flat=True
             )
         )
@@ -81,8 +84,6 @@ def send_invitation(invitation_id):
 def remind_partners():
     """Weekly: ask coordinators to refresh initiatives not updated for 180 days and to
     write the reach reports of the quarter that just ended."""
-    from .services import Quarter
-
     today = timezone.localdate()
     stale_before = timezone.now() - datetime.timedelta(days=STALE_REMINDER_DAYS)
     last_quarter = Quarter.of(today).previous()
@@ -113,9 +114,11 @@ def remind_partners():
         .values_list("pk", flat=True)
     )
     coordinators = {}
-    for organisation_id, email in Membership.objects.filter(
-        organisation_id__in=organisation_ids, role=Role.COORDINATOR, organisation__status=OrganisationStatus.APPROVED
-    ).values_list("organisation_id", "user__email"):
+    for organisation_id, email in (
+        Membership.objects.with_role(Role.COORDINATOR)
+        .filter(organisation_id__in=organisation_ids)
+        .values_list("organisation_id", "user__email")
+    ):
         coordinators.setdefault(organisation_id, []).append(email)
     for organisation_id, emails in coordinators.items():
         _send(

@@ -379,8 +379,22 @@ class SpreadsheetResource(resources.ModelResource):
 
     def save_instance(self, instance, is_create, row, **kwargs):
         super().save_instance(instance, is_create, row, **kwargs)
+        self.remember(instance, is_create)
+
+    def remember(self, instance, is_create):
+        """Tell the import's loader about a row saved as new. A resource that saves through
+        its app's service (overriding ``save_instance``) calls this after saving."""
         if is_create and instance.pk and isinstance(self._instance_loader, PrefetchingInstanceLoader):
             self._instance_loader.remember(instance)
+
+    def many_to_many_data(self, row) -> dict:
+        """The row's many-to-many values by attribute (only columns the file has), for a
+        service that saves a record and its many-to-many fields together."""
+        return {
+            field.attribute: field.clean(row)
+            for field in self.get_import_fields()
+            if isinstance(field.widget, widgets.ManyToManyWidget) and not field.readonly and field.column_name in row
+        }
 
     def get_instance(self, instance_loader, row):
         if any(isinstance(value, str) and "\x00" in value for value in row.values()):

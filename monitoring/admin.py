@@ -32,13 +32,9 @@ class ObservationAdmin(SpreadsheetImportExportMixin, ImportExportModelAdmin):
     inlines = [ObservationChangeInline]
 
     def save_model(self, request, obj, form, change):
-        # Keep the observation's history, as services.save_observation does for officers.
-        before = services.snapshot_observation(Observation.objects.select_for_update().get(pk=obj.pk)) if change else {}
-        if not change:
-            obj.entered_by = request.user
-        super().save_model(request, obj, form, change)
-        services.remove_demo_duplicates(obj)
-        services.record_observation_change(obj, before, request.user)
+        # As the officers' form: the model form ran Observation.clean(); the service saves
+        # and keeps the history.
+        services.save_observation(user=request.user, data=form.cleaned_data, observation=obj, cleaned=True)
 
 
 @admin.register(Survey)

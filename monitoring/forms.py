@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from coalition.models import Kern
 from common.uploads import check_upload_size, max_upload_size, upload_help_text
 
-from .models import Observation, Target
-from .services import FIRST_SURVEY_YEAR
+from .models import FIRST_SURVEY_YEAR, Observation, Target
+from .services.observations import EDITABLE_FIELDS
 
 
 def survey_max_upload_size() -> int:
@@ -29,7 +29,7 @@ class ObservationForm(forms.ModelForm):
 
     class Meta:
         model = Observation
-        fields = ["target", "year", "kern", "value", "ci_low", "ci_high", "respondents", "left_out", "source", "note"]
+        fields = EDITABLE_FIELDS
         labels = {
             "year": _("Year"),
             "value": _("Share (%)"),
@@ -56,43 +56,11 @@ class ObservationForm(forms.ModelForm):
                 pk=self.instance.kern_id
             )
 
-    def clean_year(self):
-        year = self.cleaned_data["year"]
-        this_year = datetime.date.today().year
-        if not FIRST_SURVEY_YEAR <= year <= this_year:
-            raise forms.ValidationError(
-                _("Give a year from %(first)s to %(last)s.") % {"first": FIRST_SURVEY_YEAR, "last": this_year}
-            )
-        return year
-
     def clean_source(self):
         return self.cleaned_data["source"].strip()
 
-    def clean(self):
-        cleaned = super().clean()
-        value, low, high = cleaned.get("value"), cleaned.get("ci_low"), cleaned.get("ci_high")
-        if value is not None and low is not None and low > value:
-            self.add_error("ci_low", _("The lower bound cannot be above the share."))
-        if value is not None and high is not None and high < value:
-            self.add_error("ci_high", _("The upper bound cannot be below the share."))
-        if (low is None) != (high is None) and "ci_low" not in self.errors and "ci_high" not in self.errors:
-            self.add_error("ci_high" if high is None else "ci_low", _("Give both bounds of the interval, or neither."))
-        target, year, source = cleaned.get("target"), cleaned.get("year"), cleaned.get("source")
-        if target and year and source:
-            duplicate = (
-                Observation.objects.real()
-                .filter(target=target, year=year, kern=cleaned.get("kern"), source=source)
-                .exclude(pk=self.instance.pk)
-            )
-            if duplicate.exists():
-                raise forms.ValidationError(
-                    _(
-                        "There is already an observation of this target for this year, village and source: "
-                        "correct that one instead."
-                    ),
-                    code="duplicate",
-                )
-        return cleaned
+    # The rules of a measurement (interval, year, not twice) are Observation.clean(),
+    # which the model form runs and shows beside the fields; services.save_observation saves.
 
 
 class SurveyUploadForm(forms.Form):

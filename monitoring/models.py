@@ -1,4 +1,8 @@
+import datetime
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from . import scoring
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+FIRST_SURVEY_YEAR = 1990
 
 
 class Scale(models.IntegerChoices):
@@ -206,6 +211,39 @@ class Observation(models.Model):
 
     def __str__(self):
         return f"{self.target.code} {self.year}: {self.value}%"
+
+    def clean(self):
+        """The rules of a measurement, for the officers' form, the admin and the spreadsheet
+        import alike (each shows these errors beside the field they name)."""
+        errors = {}
+        value, low, high = (
+            v if isinstance(v, Decimal | int) else None for v in (self.value, self.ci_low, self.ci_high)
+        )
+        if value is not None and low is not None and low > value:
+            errors["ci_low"] = _("The lower bound cannot be above the share.")
+        if value is not None and high is not None and high < value:
+            errors["ci_high"] = _("The upper bound cannot be below the share.")
+        if (self.ci_low is None) != (self.ci_high is None) and not errors:
+            errors["ci_high" if self.ci_high is None else "ci_low"] = _("Give both bounds of the interval, or neither.")
+        this_year = datetime.date.today().year
+        if isinstance(self.year, int) and not FIRST_SURVEY_YEAR <= self.year <= this_year:
+            errors["year"] = _("Give a year from %(first)s to %(last)s.") % {
+                "first": FIRST_SURVEY_YEAR,
+                "last": this_year,
+            }
+        if isinstance(self.source, str):
+            self.source = self.source.strip()
+        if self.target_id and self.year and self.source and not errors and not self.is_demo:
+            duplicate = Observation.objects.real().filter(
+                target_id=self.target_id, year=self.year, kern_id=self.kern_id, source=self.source
+            )
+            if duplicate.exclude(pk=self.pk).exists():
+                errors["source"] = _(
+                    "There is already an observation of this target for this year, village and source: "
+                    "correct that one instead."
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class ObservationChange(models.Model):

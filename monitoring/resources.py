@@ -1,14 +1,13 @@
 """Spreadsheet import and export (CSV, XLSX) of observations, in the Django admin.
 
 Built on ``common.spreadsheets.SpreadsheetResource``: an import is all or nothing,
-every row is validated like the officers' form, a target or village that does not exist
-is an error of its row, and exported text that a spreadsheet would run as a formula is
-escaped. On top of that, as ``services.save_observation`` does: each imported row is
-written to the observation's history with the importing user, a real figure replaces
-demo data of the same target, year and village, and an import never makes demo data.
+every row is validated by ``Observation.clean()`` as the officers' form is, a target or
+village that does not exist is an error of its row, and exported text that a spreadsheet
+would run as a formula is escaped. Each row is saved by ``services.save_observation``,
+as the form's are: written to the observation's history with the importing user, a real
+figure replacing demo data of the same target, year and village. An import never makes
+demo data.
 """
-
-import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
@@ -65,40 +64,11 @@ class ObservationResource(SpreadsheetResource):
             instance.entered_by = importing_user(kwargs)
         super().after_init_instance(instance, new, row, **kwargs)
 
-    def check_row(self, instance, row, errors, **kwargs):
-        # The officers' form's rules (forms.ObservationForm), with the same messages.
-        value, low, high = instance.value, instance.ci_low, instance.ci_high
-        if value is not None and low is not None and low > value:
-            errors.setdefault("ci_low", []).append(gettext("The lower bound cannot be above the share."))
-        if value is not None and high is not None and high < value:
-            errors.setdefault("ci_high", []).append(gettext("The upper bound cannot be below the share."))
-        if (low is None) != (high is None):
-            errors.setdefault("ci_high" if high is None else "ci_low", []).append(
-                gettext("Give both bounds of the interval, or neither.")
-            )
-        this_year = datetime.date.today().year
-        if instance.year is not None and not services.FIRST_SURVEY_YEAR <= instance.year <= this_year:
-            errors.setdefault("year", []).append(
-                gettext("Give a year from %(first)s to %(last)s.")
-                % {"first": services.FIRST_SURVEY_YEAR, "last": this_year}
-            )
-        if instance.target_id and instance.year and instance.source and not errors:
-            duplicate = (
-                Observation.objects.real()
-                .filter(target_id=instance.target_id, year=instance.year, kern_id=instance.kern_id)
-                .filter(source=instance.source.strip())
-                .exclude(pk=instance.pk)
-            )
-            if duplicate.exists():
-                errors.setdefault("source", []).append(
-                    gettext(
-                        "There is already an observation of this target for this year, village and source: "
-                        "correct that one instead."
-                    )
-                )
+    # The rules of a measurement are Observation.clean(), which every row runs
+    # (clean_model_instances) and which reports them by column, as the officers' form does.
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        super().save_instance(instance, is_create, row, **kwargs)
-        if instance.pk:
-            services.remove_demo_duplicates(instance)
-            services.record_observation_change(instance, instance._history_before, importing_user(kwargs))
+        services.save_observation(
+            user=importing_user(kwargs), data={}, observation=instance, before=instance._history_before, cleaned=True
+        )
+        self.remember(instance, is_create)

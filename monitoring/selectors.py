@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from coalition.constants import InitiativeStatus, OrganisationStatus
 from coalition.models import AgeGroup, Domain, Initiative, Kern, Organisation, ReachCount
+from common.periods import Quarter
 from signals.constants import MISUSE, Source
 from signals.models import Outcome, Referral, Signal
 
@@ -42,10 +43,6 @@ def first_of_month(day: datetime.date) -> datetime.date:
 def add_months(month: datetime.date, count: int) -> datetime.date:
     index = month.year * 12 + month.month - 1 + count
     return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def quarter_of(month: datetime.date) -> tuple[int, int]:
-    return month.year, (month.month - 1) // 3 + 1
 
 
 @dataclass(frozen=True)
@@ -76,7 +73,7 @@ class Filters:
 
     @property
     def quarters(self) -> list[tuple[int, int]]:
-        return sorted({quarter_of(month) for month in self.months})
+        return sorted({Quarter.of(month).as_tuple() for month in self.months})
 
     def period(self) -> tuple[datetime.datetime, datetime.datetime]:
         """The period as aware datetimes in the portal's time zone: [from, until)."""

@@ -1,6 +1,6 @@
 """Forms of the Signaalpunt: the queue's filters and one small form per workflow step.
 
-The forms only validate input; the step itself (and its rules) is in services.py.
+The forms only validate input; the step itself (and its rules) is in signals.services.
 Every action form has its own prefix, because several share one detail page."""
 
 import datetime
@@ -86,11 +86,7 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = (
             get_user_model()
-            .objects.filter(
-                is_active=True,
-                memberships__organisation_id=signal.handling_organisation_id,
-                memberships__role=Role.HANDLER,
-            )
+            .objects.active_members(Role.HANDLER, signal.handling_organisation_id)
             .order_by("full_name", "email")
         )
 

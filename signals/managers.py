@@ -1,11 +1,37 @@
 """Querysets scoped to a user: every signals view starts from one of these."""
 
+import datetime
+
 from django.db import models
+from django.utils import timezone
 
 from coalition.constants import OrganisationStatus, Role
 
 
+def overdue(today: datetime.date | None = None) -> models.Q:
+    """The one definition of "overdue" (docs/design.md): still new, nobody took it, after
+    the first-contact due date. A condition for filters, counts and the queue's order;
+    :func:`is_overdue` is the same rule for one signal in memory."""
+    from .constants import SignalStatus
+
+    return models.Q(status=SignalStatus.NEW, first_contact_due__lt=today or timezone.localdate())
+
+
+def is_overdue(status: str, first_contact_due: datetime.date | None, today: datetime.date | None = None) -> bool:
+    """:func:`overdue` for one signal's values, without a query."""
+    from .constants import SignalStatus
+
+    return (
+        status == SignalStatus.NEW
+        and first_contact_due is not None
+        and first_contact_due < (today or timezone.localdate())
+    )
+
+
 class SignalQuerySet(models.QuerySet):
+    def overdue(self, today: datetime.date | None = None):
+        return self.filter(overdue(today))
+
     def handled_by(self, user):
         """Signals routed to an approved organisation in which the user is an opvolger."""
         if not user.is_authenticated:

@@ -26,7 +26,7 @@ from .constants import (
     Source,
 )
 from .fields import EncryptedTextField
-from .managers import ReferralQuerySet, SignalQuerySet
+from .managers import ReferralQuerySet, SignalQuerySet, is_overdue
 
 
 class ObservedSign(ReferenceItem):
@@ -275,11 +275,7 @@ class Signal(models.Model):
 
     @property
     def is_overdue(self):
-        return (
-            self.status == SignalStatus.NEW
-            and self.first_contact_due is not None
-            and self.first_contact_due < timezone.localdate()
-        )
+        return is_overdue(self.status, self.first_contact_due)
 
     @property
     def has_contact_details(self):

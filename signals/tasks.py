@@ -19,7 +19,7 @@ from coalition.constants import Role
 from coalition.models import Membership
 
 from . import services
-from .constants import NotificationKind, SignalStatus
+from .constants import NotificationKind
 from .models import Notification, Signal, SignalSettings
 
 logger = logging.getLogger(__name__)
@@ -116,9 +116,7 @@ def retry_pending_notifications():
 def send_overdue_digest():
     """Daily: tell each signal-handling organisation's opvolgers which new signals are overdue."""
     today = timezone.localdate()
-    overdue = Signal.objects.filter(status=SignalStatus.NEW, first_contact_due__lt=today).values_list(
-        "handling_organisation_id", flat=True
-    )
+    overdue = Signal.objects.overdue(today).values_list("handling_organisation_id", flat=True)
     organisations = set(overdue)
     with transaction.atomic():
         already = set(
@@ -128,9 +126,9 @@ def send_overdue_digest():
         )
         recipients = [
             m.user
-            for m in Membership.objects.filter(organisation_id__in=organisations, role=Role.HANDLER).select_related(
-                "user"
-            )
+            for m in Membership.objects.with_role(Role.HANDLER)
+            .filter(organisation_id__in=organisations)
+            .select_related("user")
             if m.user_id not in already
         ]
         rows = [

@@ -27,8 +27,8 @@ from coalition.models import (
     ReachCount,
     ReachReport,
 )
-from coalition.services import Quarter
 from coalition.tests.factories import InitiativeFactory, MembershipFactory, OrganisationFactory, UserFactory
+from common.periods import Quarter
 from westland.tests.bad_input import FormCase, assert_valid_is_accepted, check_submission
 from westland.tests.strategies import hostile_payload, hostile_text
 

@@ -19,8 +19,8 @@ from coalition.models import (
     OrganisationEvent,
     ReachReport,
 )
-from coalition.services import Quarter
 from coalition.tests.factories import InitiativeFactory, MembershipFactory, OrganisationFactory, UserFactory
+from common.periods import Quarter
 
 pytestmark = pytest.mark.django_db
 

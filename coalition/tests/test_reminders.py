@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from coalition.constants import InitiativeStatus, Role
 from coalition.models import Initiative
-from coalition.services import Quarter
 from coalition.tasks import remind_partners
 from coalition.tests.factories import InitiativeFactory, MembershipFactory, ReachReportFactory
+from common.periods import Quarter
 
 pytestmark = pytest.mark.django_db
 

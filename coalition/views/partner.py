@@ -4,7 +4,7 @@ so another organisation's id gives 404."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -58,7 +58,7 @@ class RegisterOrganisationView(LoginRequiredMixin, CreateView):
     extra_context = {"registering": True}
 
     def form_valid(self, form):
-        organisation = services.register_organisation(user=self.request.user, form=form)
+        organisation = services.register_organisation(user=self.request.user, data=form.cleaned_data)
         messages.success(
             self.request,
             _("Thank you. %(name)s is registered; a municipality officer will review it soon.")
@@ -117,7 +117,9 @@ class OrganisationUpdateView(OrganisationMixin, UpdateView):
         return self.get_organisation(manage=True)
 
     def form_valid(self, form):
-        form.save()
+        services.save_organisation(
+            user=self.request.user, data=form.cleaned_data, organisation=form.instance, cleaned=True
+        )
         messages.success(self.request, _("The details of %(name)s are saved.") % {"name": form.instance.name})
         return redirect("coalition:organisation", pk=form.instance.pk)
 
@@ -237,10 +239,15 @@ class InitiativeFormMixin(LoginRequiredMixin):
     def form_valid(self, form):
         try:
             initiative = services.save_initiative(
-                form=form, user=self.request.user, organisation=getattr(self, "organisation", None)
+                user=self.request.user,
+                data=form.cleaned_data,
+                initiative=form.instance,
+                organisation=getattr(self, "organisation", None),
+                cleaned=True,
             )
-        except PermissionDenied:
-            raise Http404 from None
+        except ValidationError as error:
+            add_form_errors(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("The initiative “%(title)s” is saved.") % {"title": initiative.title})
         return redirect("coalition:organisation", pk=initiative.organisation_id)
 

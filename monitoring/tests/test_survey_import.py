@@ -179,7 +179,7 @@ def test_a_failure_while_storing_stores_nothing(monkeypatch):
         if len(calls) == 5:
             raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "record_observation_change", fail_on_the_fifth)
+    monkeypatch.setattr(services.surveys, "record_observation_change", fail_on_the_fifth)
     with pytest.raises(RuntimeError):
         services.import_survey_file(good_file(), year=2024, source=SOURCE)
     assert nothing_stored()

@@ -57,7 +57,9 @@ class ObservationFormMixin(OfficerRequiredMixin):
     template_name = "monitoring/observation_form.html"
 
     def form_valid(self, form):
-        observation = services.save_observation(form=form, user=self.request.user)
+        observation = services.save_observation(
+            user=self.request.user, data=form.cleaned_data, observation=form.instance, cleaned=True
+        )
         messages.success(
             self.request,
             _("The measurement of %(year)s for “%(target)s” is saved.")

@@ -35,11 +35,8 @@ from ..forms_handler import (
     ReferForm,
     ReopenForm,
 )
+from ..managers import overdue
 from ..models import Signal
-
-
-def _overdue(today):
-    return Q(status=SignalStatus.NEW, first_contact_due__lt=today)
 
 
 class HandlerRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
@@ -73,7 +70,7 @@ class HandlerQueueView(ForgivingPaginationMixin, HandlerRequiredMixin, ListView)
         if self.filters["age_group"]:
             queryset = queryset.filter(age_group=self.filters["age_group"])
         if self.filters["overdue"]:
-            queryset = queryset.filter(_overdue(self.today))
+            queryset = queryset.filter(overdue(self.today))
         if self.filters["mine"]:
             queryset = queryset.filter(assigned_to=self.request.user)
         return queryset
@@ -86,7 +83,7 @@ class HandlerQueueView(ForgivingPaginationMixin, HandlerRequiredMixin, ListView)
         elif status != STATUS_ALL:
             queryset = queryset.filter(status=status)
         return queryset.annotate(
-            overdue_rank=Case(When(_overdue(self.today), then=Value(0)), default=Value(1), output_field=IntegerField())
+            overdue_rank=Case(When(overdue(self.today), then=Value(0)), default=Value(1), output_field=IntegerField())
         ).order_by("overdue_rank", F("first_contact_due").asc(nulls_last=True), "created_at", "pk")
 
     def paginate_queryset(self, queryset, page_size):
@@ -108,7 +105,7 @@ class HandlerQueueView(ForgivingPaginationMixin, HandlerRequiredMixin, ListView)
     def get_status_counts(self):
         """Counts per status in one query (conditional aggregation in the database)."""
         aggregates = {status: Count("pk", filter=Q(status=status)) for status in SignalStatus.values}
-        aggregates["overdue_count"] = Count("pk", filter=_overdue(self.today))
+        aggregates["overdue_count"] = Count("pk", filter=overdue(self.today))
         return self.get_base_queryset().order_by().aggregate(**aggregates)
 
     def get_context_data(self, **kwargs):

@@ -1,5 +1,4 @@
-"""Monitoring's state changes: observations entered and corrected by officers (each
-change written to the observation's history), and De Jong Gierveld survey imports.
+"""De Jong Gierveld survey imports.
 
 A survey import is parse → validate → compute → store, and stores in one transaction:
 a file with any error stores nothing. The command ``import_survey`` and the officers'
@@ -23,81 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from coalition.models import Kern
-from common import history
 
-from . import scoring
-from .models import Observation, ObservationChange, Survey, SurveyResponse, Target
-
-# Observations ------------------------------------------------------------------------
-
-HISTORY_FIELDS = [
-    "target",
-    "year",
-    "kern",
-    "value",
-    "ci_low",
-    "ci_high",
-    "respondents",
-    "left_out",
-    "source",
-    "note",
-    "is_demo",
-    "survey",
-]
-
-
-def snapshot_observation(observation: Observation) -> dict:
-    """The fields an officer sees, as readable values (a target's title, a village's name)."""
-    data = {}
-    for name in HISTORY_FIELDS:
-        model_field = Observation._meta.get_field(name)
-        if model_field.is_relation:
-            related = getattr(observation, name)
-            data[name] = None if related is None else str(related)
-        else:
-            value = getattr(observation, name)
-            data[name] = value if isinstance(value, bool | int | type(None)) else str(value)
-    return data
-
-
-def record_observation_change(observation: Observation, before: dict, user) -> dict:
-    """Append what changed since ``before`` to the observation's history; a new one records every field."""
-    after = snapshot_observation(observation)
-    changes = history.diff(before, after)
-    if changes or not before:
-        ObservationChange.objects.create(observation=observation, changed_by=user, changes=changes)
-    return changes
-
-
-def remove_demo_duplicates(observation: Observation) -> int:
-    """A real measurement replaces demo data of the same target, year and village."""
-    if observation.is_demo:
-        return 0
-    duplicates = Observation.objects.demo().filter(
-        target_id=observation.target_id, year=observation.year, kern_id=observation.kern_id
-    )
-    deleted, _per_model = duplicates.delete()
-    return deleted
-
-
-@transaction.atomic
-def save_observation(*, form, user) -> Observation:
-    """Add or correct an observation from an officer's form and keep its history."""
-    instance = form.instance
-    if instance.pk:
-        before = snapshot_observation(
-            Observation.objects.select_for_update(of=("self",))
-            .select_related("target", "kern", "survey")
-            .get(pk=instance.pk)
-        )
-    else:
-        before = {}
-        instance.entered_by = user
-    observation = form.save()
-    remove_demo_duplicates(observation)
-    record_observation_change(observation, before, user)
-    return observation
-
+from .. import scoring
+from ..models import FIRST_SURVEY_YEAR, Observation, Survey, SurveyResponse, Target
+from .observations import record_observation_change, remove_demo_duplicates
 
 # Survey files ------------------------------------------------------------------------
 
@@ -108,7 +36,6 @@ REQUIRED_COLUMNS = [RESPONDENT, AGE]
 MAX_AGE = 120
 MAX_ERRORS = 20  # listed in full; the rest are counted
 MAX_VALUE_SHOWN = 40
-FIRST_SURVEY_YEAR = 1990
 
 
 @dataclass

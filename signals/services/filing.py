@@ -1,0 +1,152 @@
+"""Filing: a staff signal or a public report is stored once per submission token,
+numbered, routed to its Signaalpunt with a first-contact date, and the opvolgers told."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .. import routing
+from ..constants import (
+    EventKind,
+    NotificationKind,
+    Source,
+)
+from ..models import (
+    Notification,
+    Outcome,
+    Signal,
+    SignalSettings,
+)
+from .outbox import _event, _handlers, _notify, logger, number_of, queue_delivery
+from .workflow import _close
+
+REGISTRATION_ONLY = "alleen-registratie"
+
+
+@transaction.atomic
+def file_signal(*, cleaned_data: dict, signs, user=None, organisation=None) -> Signal:
+    """Store a staff signal, route it and tell the handling organisation.
+
+    Without consent no contact field is stored, whatever was typed, and the signal counts
+    for the monitor only: it is closed at once as "registration only".
+    A resubmitted form (same submission token) returns the signal already filed.
+    """
+    consent = bool(cleaned_data.get("consent"))
+    contact = {
+        "resident_name": cleaned_data.get("resident_name", "") if consent else "",
+        "resident_phone": cleaned_data.get("resident_phone", "") if consent else "",
+        "resident_email": cleaned_data.get("resident_email", "") if consent else "",
+        "resident_address": cleaned_data.get("resident_address", "") if consent else "",
+        "preferred_contact": cleaned_data.get("preferred_contact", "") if consent else "",
+        "preferred_time": cleaned_data.get("preferred_time", "") if consent else "",
+        "share_with_provider": bool(cleaned_data.get("share_with_provider")) if consent else False,
+    }
+    signal, created = _store(
+        cleaned_data,
+        signs,
+        source=Source.PARTNER_STAFF,
+        filed_by=user,
+        filed_for=organisation,
+        consent=consent,
+        **contact,
+    )
+    if not created:
+        return signal
+    if not consent:
+        outcome = Outcome.objects.get(code=REGISTRATION_ONLY)
+        _close(signal, actor=None, outcome=outcome, note="")
+    elif signal.handling_organisation_id:
+        _notify(NotificationKind.NEW_SIGNAL, _handlers(signal.handling_organisation_id), signal=signal)
+    return signal
+
+
+@transaction.atomic
+def file_public_signal(*, cleaned_data: dict, signs, about_self: bool) -> tuple[Signal, bool]:
+    """Store a signal from the public intake; returns (signal, created).
+
+    About themselves, the reporter is the resident and asks to be contacted: their details
+    are the resident's, given with consent. About someone else, the resident was not asked:
+    nothing is stored as the resident's contact details; the reporter's own details (to ask
+    a question back) and an optional description of where the person lives are kept. Either
+    way the signal is routed and followed up like a staff signal; it is never closed as
+    "registration only". The reporter's receipt goes through the outbox.
+    """
+    reporter = {
+        "name": cleaned_data.get("reporter_name", ""),
+        "phone": cleaned_data.get("reporter_phone", ""),
+        "email": cleaned_data.get("reporter_email", ""),
+    }
+    if about_self:
+        fields = {
+            "source": Source.RESIDENT_SELF,
+            "consent": True,
+            "resident_name": reporter["name"],
+            "resident_phone": reporter["phone"],
+            "resident_email": reporter["email"],
+            "share_with_provider": bool(cleaned_data.get("share_with_provider")),
+        }
+    else:
+        fields = {
+            "source": Source.RESIDENT_OTHER,
+            "consent": False,
+            "reporter_name": reporter["name"],
+            "reporter_phone": reporter["phone"],
+            "reporter_email": reporter["email"],
+            "resident_whereabouts": cleaned_data.get("resident_whereabouts", ""),
+        }
+    signal, created = _store(cleaned_data, signs, **fields)
+    if not created:
+        return signal, False
+    if signal.handling_organisation_id:
+        _notify(NotificationKind.NEW_SIGNAL, _handlers(signal.handling_organisation_id), signal=signal)
+    if signal.receipt_email:
+        _notify_reporter(signal)
+    return signal, True
+
+
+def _store(cleaned_data: dict, signs, **fields) -> tuple[Signal, bool]:
+    """Create, number and route a signal once per submission token; returns (signal, created)."""
+    token = cleaned_data["submission_token"]
+    existing = Signal.objects.filter(submission_token=token).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            signal = Signal.objects.create(
+                number=f"tmp-{token[:14]}",
+                age_group=cleaned_data["age_group"],
+                kern=cleaned_data["kern"],
+                note=cleaned_data.get("note", ""),
+                submission_token=token,
+                **fields,
+            )
+    except IntegrityError:
+        # The same form arrived twice at the same moment: the other request filed it.
+        return Signal.objects.get(submission_token=token), False
+    signal.number = number_of(signal)
+    signal.save(update_fields=["number"])
+    signal.signs.set(signs)
+    _event(signal, EventKind.FILED, actor=fields.get("filed_by"))
+    _route(signal)
+    return signal, True
+
+
+def _notify_reporter(signal: Signal):
+    """The reporter's receipt: an outbox row without a recipient user; delivery reads the
+    address from the encrypted signal, so the outbox holds no personal data."""
+    row = Notification.objects.create(kind=NotificationKind.RECEIPT, signal=signal, recipient=None)
+    transaction.on_commit(lambda: queue_delivery([row.pk]))
+
+
+def _route(signal: Signal):
+    rule = routing.find_rule(signal.kern_id, signal.age_group_id)
+    if rule is None:
+        logger.error("No routing rule for signal %s: add a default rule in the admin.", signal.number)
+        return
+    days = SignalSettings.current().first_contact_working_days
+    signal.handling_organisation_id = rule.organisation_id  # the id is enough: no query for the row
+    signal.routing_rule = rule
+    signal.first_contact_due = routing.add_working_days(timezone.localtime(signal.created_at).date(), days)
+    signal.save(update_fields=["handling_organisation", "routing_rule", "first_contact_due", "updated_at"])
+    _event(signal, EventKind.ROUTED, note="")
