@@ -537,6 +537,12 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("note", models.TextField(blank=True, verbose_name="reason or note")),
+                (
+                    "changes",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="field name → [old, new]", verbose_name="changes"
+                    ),
+                ),
                 ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="at")),
                 ("notified_at", models.DateTimeField(blank=True, null=True, verbose_name="coordinators e-mailed at")),
                 (
