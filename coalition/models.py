@@ -261,7 +261,10 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # The invitation's e-mail in the outbox: whether it waits, went out or failed.
+    message = models.OneToOneField(
+        "common.Email", verbose_name=_("e-mail"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = InvitationQuerySet.as_manager()
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.dispatch import Signal
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common import history
+from common import history, outbox
 from common.periods import Quarter
 
 from . import permissions
@@ -24,7 +27,13 @@ from .models import (
     Organisation,
     OrganisationEvent,
     ReachReport,
+    User,
 )
+
+# Sent inside the transaction that deactivates an organisation (organisation, actor, reason),
+# so that an app holding its open work (signals) hands that work over in the same
+# transaction. coalition imports no other app: they listen (docs/adr/0008).
+organisation_deactivated = Signal()
 
 # Which status an officer's decision may move an organisation from, and to.
 TRANSITIONS = {
@@ -143,11 +152,29 @@ def decide_organisation(*, organisation_id: int, officer, decision: str, reason:
     )
     organisation.status = to_status
     organisation.save(update_fields=["status", "updated_at"])
-
-    from .tasks import send_organisation_decision
-
-    transaction.on_commit(lambda: send_organisation_decision.delay(event.pk))
+    if to_status == OrganisationStatus.INACTIVE:
+        # Whoever holds work of the organisation (the signals app) takes it over, in this transaction.
+        organisation_deactivated.send(sender=Organisation, organisation=organisation, actor=officer, reason=reason)
+    _tell_coordinators(event)
     return event
+
+
+def _tell_coordinators(event: OrganisationEvent):
+    """The decision goes to the coordinators through the outbox, in the decision's transaction,
+    also when the organisation is rejected or deactivated: that is what they are told."""
+    recipients = list(User.objects.active_members(Role.COORDINATOR, event.organisation, approved_only=False))
+    context = {
+        "event": event,
+        "organisation": event.organisation,
+        "url": settings.SITE_URL + reverse("coalition:home"),
+        "site_url": settings.SITE_URL,
+    }
+    subject, body = outbox.render("coalition/email/decision", context)
+    outbox.queue_all(
+        [outbox.compose("coalition.decision", subject=subject, body=body, recipient=u) for u in recipients]
+    )
+    event.notified_at = timezone.now()
+    event.save(update_fields=["notified_at"])
 
 
 @transaction.atomic
@@ -193,10 +220,16 @@ def invite_member(*, organisation, inviter, email: str, role: str) -> Invitation
     # A new invitation replaces any open one for the same address.
     Invitation.objects.open().filter(organisation=organisation, email__iexact=email).update(revoked_at=timezone.now())
     invitation = Invitation.objects.create(organisation=organisation, email=email, role=role, invited_by=inviter)
-
-    from .tasks import send_invitation
-
-    transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
+    url = settings.SITE_URL + reverse("coalition:accept_invitation", args=[invitation.token])
+    # Queued with the invitation: a mail server or broker that is away delays it, never loses it.
+    invitation.message = outbox.queue_rendered(
+        "coalition.invitation",
+        "coalition/email/invitation",
+        {"invitation": invitation, "url": url, "site_url": settings.SITE_URL},
+        address=email,
+        forget_body=True,  # the link lets whoever holds it join the organisation
+    )
+    invitation.save(update_fields=["message"])
     return invitation
 
 

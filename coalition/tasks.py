@@ -1,83 +1,26 @@
-"""Background work of the coalition. Tasks take primary keys and are idempotent: a task
-that runs twice (acks_late) sends its e-mail once, because the row records when it was sent."""
+"""Background work of the coalition. Its e-mails go through the portal's outbox
+(``common.outbox``), queued in the same transaction as what they announce."""
 
 import datetime
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.management import call_command
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from common import outbox
 from common.periods import Quarter
 
 from .constants import STALE_REMINDER_DAYS, Role
-from .models import Initiative, Invitation, Membership, Organisation, OrganisationEvent
-
-
-def _send(template, context, recipients):
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {**context, "site_url": settings.SITE_URL}
-        subject = render_to_string(f"coalition/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"coalition/email/{template}.txt", context)
-    send_mail(subject, body, None, recipients)
+from .models import Initiative, Membership, Organisation
 
 
 @shared_task
 def clear_expired_sessions():
     """Remove expired database sessions (a no-op for cache-backed sessions)."""
     call_command("clearsessions")
-
-
-@shared_task
-def send_organisation_decision(event_id):
-    with transaction.atomic():
-        event = (
-            OrganisationEvent.objects.select_for_update(of=("self",))
-            .select_related("organisation")
-            .filter(pk=event_id, notified_at__isnull=True)
-            .first()
-        )
-        if event is None:
-            return
-        recipients = list(
-            # Also when the organisation is rejected or deactivated: that is what they are told.
-            Membership.objects.with_role(Role.COORDINATOR, event.organisation, approved_only=False).values_list(
-                "user__email", flat=True
-            )
-        )
-        if recipients:
-            _send(
-                "decision",
-                {
-                    "event": event,
-                    "organisation": event.organisation,
-                    "url": settings.SITE_URL + reverse("coalition:home"),
-                },
-                recipients,
-            )
-        event.notified_at = timezone.now()
-        event.save(update_fields=["notified_at"])
-
-
-@shared_task
-def send_invitation(invitation_id):
-    with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update(of=("self",))
-            .select_related("organisation", "invited_by")
-            .filter(pk=invitation_id, sent_at__isnull=True)
-            .first()
-        )
-        if invitation is None or not invitation.is_open:
-            return
-        url = settings.SITE_URL + reverse("coalition:accept_invitation", args=[invitation.token])
-        _send("invitation", {"invitation": invitation, "url": url}, [invitation.email])
-        invitation.sent_at = timezone.now()
-        invitation.save(update_fields=["sent_at"])
 
 
 @shared_task
@@ -114,22 +57,26 @@ def remind_partners():
         .values_list("pk", flat=True)
     )
     coordinators = {}
-    for organisation_id, email in (
+    for membership in (
         Membership.objects.with_role(Role.COORDINATOR)
         .filter(organisation_id__in=organisation_ids)
-        .values_list("organisation_id", "user__email")
+        .select_related("user")
     ):
-        coordinators.setdefault(organisation_id, []).append(email)
-    for organisation_id, emails in coordinators.items():
-        _send(
-            "reminder",
-            {
-                "stale": stale.get(organisation_id, []),
-                "due": due.get(organisation_id, []),
-                "quarter": last_quarter,
-                "url": settings.SITE_URL + reverse("coalition:home"),
-            },
-            emails,
-        )
-        Organisation.objects.filter(pk=organisation_id).update(reminded_at=timezone.now())
+        coordinators.setdefault(membership.organisation_id, []).append(membership.user)
+    for organisation_id, users in coordinators.items():
+        context = {
+            "stale": stale.get(organisation_id, []),
+            "due": due.get(organisation_id, []),
+            "quarter": last_quarter,
+            "url": settings.SITE_URL + reverse("coalition:home"),
+            "site_url": settings.SITE_URL,
+        }
+        # Each organisation's reminders and its reminded_at together: a retry of the task
+        # after a failure halfway never e-mails an organisation twice.
+        with transaction.atomic():
+            subject, body = outbox.render("coalition/email/reminder", context)
+            outbox.queue_all(
+                [outbox.compose("coalition.reminder", subject=subject, body=body, recipient=u) for u in users]
+            )
+            Organisation.objects.filter(pk=organisation_id).update(reminded_at=timezone.now())
     return len(coordinators)

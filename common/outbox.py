@@ -53,7 +53,7 @@ def render(template_prefix: str, context: dict) -> tuple[str, str]:
     return subject, body
 
 
-def queue(
+def compose(
     kind: str,
     *,
     subject: str,
@@ -64,8 +64,8 @@ def queue(
     key: str = "",
     forget_body: bool = False,
 ) -> Email:
-    """Write an e-mail to the outbox; it goes to a worker when the current transaction commits."""
-    email = Email.objects.create(
+    """An outbox row, not saved yet (see :func:`queue_all`)."""
+    return Email(
         kind=kind,
         recipient=recipient,
         address=address,
@@ -75,8 +75,21 @@ def queue(
         body=body,
         forget_body=forget_body,
     )
-    transaction.on_commit(lambda: hand_to_worker([email.pk]))
-    return email
+
+
+def queue_all(emails: list[Email]) -> list[Email]:
+    """Write e-mails to the outbox in one INSERT; they go to a worker, in one broker message,
+    when the current transaction commits."""
+    emails = Email.objects.bulk_create(emails)
+    ids = [row.pk for row in emails]
+    if ids:
+        transaction.on_commit(lambda: hand_to_worker(ids))
+    return emails
+
+
+def queue(kind: str, **fields) -> Email:
+    """Write one e-mail to the outbox; it goes to a worker when the current transaction commits."""
+    return queue_all([compose(kind, **fields)])[0]
 
 
 def queue_rendered(kind: str, template_prefix: str, context: dict, **to) -> Email:

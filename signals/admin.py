@@ -2,7 +2,9 @@
 personal data: only administrators (who have MFA) may read them here, and nobody edits
 them outside the workflow."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from coalition import permissions
 
@@ -15,6 +17,7 @@ from .models import (
     SignalEvent,
     SignalSettings,
 )
+from .services import routes
 
 
 @admin.register(ObservedSign, Outcome)
@@ -29,6 +32,22 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     list_editable = ["position"]
     list_select_related = ["kern", "age_group", "organisation"]
     ordering = ["is_default", "position"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A new or corrected route may be the one that signals waiting for a route need.
+        routed = routes.route_waiting(note=_("Routed after a routing rule was saved"))
+        if routed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d signal that waited for a route now has one.",
+                    "%(count)d signals that waited for a route now have one.",
+                    routed,
+                )
+                % {"count": routed},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(SignalSettings)
@@ -73,7 +92,14 @@ class SignalEventInline(admin.TabularInline):
 @admin.register(Signal)
 class SignalAdmin(ReadOnlyForAdministrators):
     list_display = ["number", "created_at", "source", "kern", "age_group", "status", "handling_organisation", "is_demo"]
-    list_filter = ["status", "source", "kern", "age_group", "is_demo"]
+    list_filter = [
+        "status",
+        ("handling_organisation", admin.EmptyFieldListFilter),
+        "source",
+        "kern",
+        "age_group",
+        "is_demo",
+    ]
     list_select_related = ["kern", "age_group", "handling_organisation"]
     search_fields = ["number"]
     inlines = [SignalEventInline]

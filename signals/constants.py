@@ -45,6 +45,8 @@ class ReferralStatus(models.TextChoices):
 class EventKind(models.TextChoices):
     FILED = "ingediend", _("filed")
     ROUTED = "doorgestuurd", _("routed")
+    UNROUTED = "zonder_route", _("waiting for a route")
+    HANDED_OVER = "overgedragen", _("handed over")
     TAKEN = "opgepakt", _("taken")
     ASSIGNED = "toegewezen", _("assigned")
     CONTACT = "contact", _("contact logged")
@@ -62,6 +64,8 @@ class NotificationKind(models.TextChoices):
     CLOSED = "afgerond", _("signal completed")
     OVERDUE_DIGEST = "overzicht_te_laat", _("overdue signals")
     RECEIPT = "ontvangstbevestiging", _("receipt for the reporter")
+    UNROUTED = "zonder_route", _("signal without a route")
+    REFERRAL_ENDED = "doorverwijzing_vervallen", _("referral ended")
 
 
 # What the filer sees: status only, never the handler's notes.

@@ -401,21 +401,23 @@ class ContactDetailsView(models.Model):
 
 
 class Notification(models.Model):
-    """Outbox: written in the same transaction as the change it announces, delivered by a
-    task, retried by beat while pending. Holds no personal data: only what and for whom."""
+    """What a signal's e-mail was about: the kind, the signal or referral and for whom.
+
+    The e-mail itself is a row of the portal's outbox (``common.models.Email``), written in
+    the same transaction, which delivers, retries and records failures. Neither holds
+    personal data of the resident: a receipt's address is read from the signal when sent."""
 
     kind = models.CharField(max_length=30, choices=NotificationKind.choices)
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    # Empty for a reporter's receipt: its address is read from the (encrypted) signal at
-    # delivery, so the outbox never holds it.
+    # Empty for a reporter's receipt (its outbox row names a resolver instead).
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    email = models.OneToOneField(
+        "common.Email", on_delete=models.CASCADE, null=True, blank=True, related_name="notification"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("notification")

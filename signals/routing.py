@@ -5,6 +5,9 @@ from functools import cache
 
 import holidays
 
+from coalition.constants import OrganisationStatus, Role
+from coalition.models import Membership
+
 from .models import RoutingRule
 
 
@@ -56,8 +59,14 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
 
 
 def find_rule(kern_id, age_group_id):
-    """The first matching rule in order (empty kern or age group matches anything), else the default."""
-    rules = RoutingRule.objects.filter(organisation__is_signal_handler=True, organisation__status="goedgekeurd")
+    """The first matching rule in order (empty kern or age group matches anything), else the
+    default; only rules whose organisation is an approved Signaalpunt with at least one
+    active opvolger count, so that a signal never goes to an organisation nobody works at.
+    None: the signal waits for a route (docs/adr/0008)."""
+    staffed = Membership.objects.with_role(Role.HANDLER).values("organisation_id")
+    rules = RoutingRule.objects.filter(
+        organisation__is_signal_handler=True, organisation__status=OrganisationStatus.APPROVED, organisation__in=staffed
+    )
     for rule in rules.order_by("is_default", "position", "pk"):
         if rule.is_default:
             return rule

@@ -6,4 +6,4 @@ class WestlandConfig(AppConfig):
     verbose_name = "Westland portal"
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import checks, receivers  # noqa: F401

@@ -148,10 +148,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "common.tasks.retry_due_emails",
         "schedule": 60,
     },
-    "retry-pending-notifications": {
-        "task": "signals.tasks.retry_pending_notifications",
-        "schedule": 5 * 60,
-    },
     "overdue-signals-digest": {
         "task": "signals.tasks.send_overdue_digest",
         "schedule": crontab(hour=8, minute=30),

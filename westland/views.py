@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from coalition.models import Domain
+from signals.services import routes
 
 from .celery import app as celery_app
 
@@ -60,6 +61,13 @@ def healthz(request):
             logger.warning("healthz: %s unavailable: %s", name, exc)
             report[name] = "unavailable"
             healthy = False
+    # Whether a new signal reaches someone. Reported, but not a reason for the load balancer
+    # to take the portal away: the public pages and the intake still work (docs/adr/0008).
+    try:
+        problems = routes.routing_problems()
+        report["routing"] = {"ok": not problems, "problems": problems, "waiting_for_a_route": routes.unrouted().count()}
+    except Exception as exc:  # the database is already reported above
+        report["routing"] = {"ok": False, "problems": [type(exc).__name__], "waiting_for_a_route": None}
     report["status"] = "ok" if healthy else "unavailable"
     return JsonResponse(report, status=200 if healthy else 503)
 

@@ -13,13 +13,14 @@ from coalition.tests.factories import InitiativeFactory, MembershipFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_a_deactivated_coordinator_gets_no_reminder():
+def test_a_deactivated_coordinator_gets_no_reminder(celery_eager, django_capture_on_commit_callbacks):
     active = MembershipFactory(role=Role.COORDINATOR)
     gone = MembershipFactory(organisation=active.organisation, role=Role.COORDINATOR, user__is_active=False)
     stale = InitiativeFactory(organisation=active.organisation)
     Initiative.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timezone.timedelta(days=400))
 
-    assert remind_partners() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_partners() == 1
 
     assert [message.to for message in mail.outbox] == [[active.user.email]]
     assert gone.user.email not in mail.outbox[0].to

@@ -101,7 +101,7 @@ class OrganisationDetailView(OrganisationMixin, DetailView):
                 "can_manage": is_coordinator and organisation.is_approved,
                 "initiatives": initiatives,
                 "memberships": organisation.memberships.select_related("user").order_by("user__email"),
-                "invitations": organisation.invitations.open() if is_coordinator else [],
+                "invitations": organisation.invitations.open().select_related("message") if is_coordinator else [],
                 "roles": services.allowed_roles(organisation),
                 "events": organisation.events.select_related("actor")[:10] if is_coordinator else [],
             }

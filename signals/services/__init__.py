@@ -1,6 +1,6 @@
 """The signal workflow. Every state change goes through one function here: inside a
 transaction, with the signal row locked (select_for_update), the transition checked,
-an append-only history row written and notifications put in the outbox in the same
+an append-only history row written and e-mails put in the portal's outbox in the same
 transaction; delivery is queued after commit. Views never set a status themselves.
 
 Split by what the functions are about: ``filing`` (storing and routing), ``workflow``
@@ -9,7 +9,6 @@ Split by what the functions are about: ``filing`` (storing and routing), ``workf
 """
 
 from .filing import REGISTRATION_ONLY, file_public_signal, file_signal
-from .outbox import DELIVERY_BATCH, queue_delivery
 from .retention import PERSONAL_FIELDS, erase_expired, erase_personal_data, export_signal, record_contact_view
 from .workflow import (
     ALLOWED_FROM,
@@ -26,7 +25,6 @@ from .workflow import (
 
 __all__ = [
     "ALLOWED_FROM",
-    "DELIVERY_BATCH",
     "PERSONAL_FIELDS",
     "REGISTRATION_ONLY",
     "TransitionNotAllowed",
@@ -39,7 +37,6 @@ __all__ = [
     "file_public_signal",
     "file_signal",
     "log_contact",
-    "queue_delivery",
     "record_contact_view",
     "refer",
     "reopen",

@@ -4,21 +4,19 @@ numbered, routed to its Signaalpunt with a first-contact date, and the opvolgers
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from .. import routing
 from ..constants import (
     EventKind,
     NotificationKind,
     Source,
 )
 from ..models import (
-    Notification,
     Outcome,
     Signal,
     SignalSettings,
 )
-from .outbox import _event, _handlers, _notify, logger, number_of, queue_delivery
+from . import routes
+from .outbox import REPORTER_RESOLVER, _event, _notify, number_of
 from .workflow import _close
 
 REGISTRATION_ONLY = "alleen-registratie"
@@ -56,8 +54,8 @@ def file_signal(*, cleaned_data: dict, signs, user=None, organisation=None) -> S
     if not consent:
         outcome = Outcome.objects.get(code=REGISTRATION_ONLY)
         _close(signal, actor=None, outcome=outcome, note="")
-    elif signal.handling_organisation_id:
-        _notify(NotificationKind.NEW_SIGNAL, _handlers(signal.handling_organisation_id), signal=signal)
+    else:
+        routes.announce(signal)
     return signal
 
 
@@ -98,8 +96,7 @@ def file_public_signal(*, cleaned_data: dict, signs, about_self: bool) -> tuple[
     signal, created = _store(cleaned_data, signs, **fields)
     if not created:
         return signal, False
-    if signal.handling_organisation_id:
-        _notify(NotificationKind.NEW_SIGNAL, _handlers(signal.handling_organisation_id), signal=signal)
+    routes.announce(signal)
     if signal.receipt_email:
         _notify_reporter(signal)
     return signal, True
@@ -128,25 +125,19 @@ def _store(cleaned_data: dict, signs, **fields) -> tuple[Signal, bool]:
     signal.save(update_fields=["number"])
     signal.signs.set(signs)
     _event(signal, EventKind.FILED, actor=fields.get("filed_by"))
-    _route(signal)
+    routes.route(signal)
     return signal, True
 
 
 def _notify_reporter(signal: Signal):
-    """The reporter's receipt: an outbox row without a recipient user; delivery reads the
-    address from the encrypted signal, so the outbox holds no personal data."""
-    row = Notification.objects.create(kind=NotificationKind.RECEIPT, signal=signal, recipient=None)
-    transaction.on_commit(lambda: queue_delivery([row.pk]))
-
-
-def _route(signal: Signal):
-    rule = routing.find_rule(signal.kern_id, signal.age_group_id)
-    if rule is None:
-        logger.error("No routing rule for signal %s: add a default rule in the admin.", signal.number)
-        return
-    days = SignalSettings.current().first_contact_working_days
-    signal.handling_organisation_id = rule.organisation_id  # the id is enough: no query for the row
-    signal.routing_rule = rule
-    signal.first_contact_due = routing.add_working_days(timezone.localtime(signal.created_at).date(), days)
-    signal.save(update_fields=["handling_organisation", "routing_rule", "first_contact_due", "updated_at"])
-    _event(signal, EventKind.ROUTED, note="")
+    """The reporter's receipt. The outbox does not hold the address: its resolver reads it
+    from the encrypted signal when the e-mail goes out (and finds none once erased)."""
+    current = SignalSettings.current()
+    _notify(
+        NotificationKind.RECEIPT,
+        [None],
+        signal,
+        extra={"days": current.first_contact_working_days, "crisis_text": current.crisis_text},
+        resolver=REPORTER_RESOLVER,
+        key=signal.pk,
+    )

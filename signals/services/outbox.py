@@ -1,17 +1,21 @@
 """What every step of the workflow shares: the signal locked for its opvolger, the
-append-only history row, and the notification outbox (rows written in the step's
-transaction, handed to the broker after commit)."""
+append-only history row, and its e-mails: written to the portal's outbox
+(``common.outbox``) in the step's transaction, each with a ``Notification`` that says
+which signal it was about, and handed to a worker after commit."""
 
 from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.urls import reverse
 
 from coalition.constants import Role
 from coalition.models import User
+from common import outbox
 
+from ..constants import NotificationKind
 from ..models import (
     Notification,
     Signal,
@@ -20,6 +24,15 @@ from ..models import (
 
 logger = logging.getLogger("signals.services")
 
+# The outbox's resolver for a reporter's receipt (registered in apps.py).
+REPORTER_RESOLVER = "signals.reporter"
+
+
+def reporter_address(signal_id) -> str:
+    """Where a receipt goes, read from the encrypted signal at delivery; "" once erased."""
+    signal = Signal.objects.filter(pk=signal_id).first()
+    return signal.receipt_email if signal is not None else ""
+
 
 def _event(signal, kind, actor=None, from_status="", note=""):
     return SignalEvent.objects.create(
@@ -27,34 +40,38 @@ def _event(signal, kind, actor=None, from_status="", note=""):
     )
 
 
-def _notify(kind, recipients, signal=None, referral=None):
-    """Write outbox rows now (same transaction); deliver them once the transaction commits."""
-    # One INSERT for all recipients: a Signaalpunt may have many opvolgers.
-    rows = Notification.objects.bulk_create(
-        [Notification(kind=kind, signal=signal, referral=referral, recipient=r) for r in recipients]
+def _link(kind, signal) -> str:
+    if kind == NotificationKind.RECEIPT:
+        return reverse("coalition:initiative_list")
+    if kind == NotificationKind.REFERRAL:
+        return reverse("signals:referrals")
+    if kind == NotificationKind.UNROUTED:
+        return reverse("admin:signals_routingrule_changelist")
+    if kind in (NotificationKind.CLOSED, NotificationKind.OVERDUE_DIGEST) or signal is None:
+        return reverse("signals:queue")
+    return reverse("signals:detail", args=[signal.pk])
+
+
+def _notify(kind, recipients, signal=None, referral=None, *, extra=None, **to):
+    """Queue the e-mails of one change (same transaction) and record what each was about.
+
+    E-mails carry no personal data of the resident: the kind, the number and a link."""
+    context = {
+        "number": signal.number if signal else "",
+        "url": settings.SITE_URL + _link(kind, signal),
+        **(extra or {}),
+    }
+    subject, body = outbox.render(f"signals/email/{kind}", context)
+    # One INSERT each for all recipients: a Signaalpunt may have many opvolgers.
+    emails = outbox.queue_all(
+        [outbox.compose(f"signals.{kind}", subject=subject, body=body, recipient=r, **to) for r in recipients]
     )
-    if rows:
-        transaction.on_commit(lambda: queue_delivery([row.pk for row in rows]))
-    return rows
-
-
-# Notifications per broker message: one message for a change's recipients, while a large
-# retry round still spreads over the workers.
-DELIVERY_BATCH = 50
-
-
-def queue_delivery(notification_ids):
-    """Hand notifications to the broker. If it does not answer, the rows stay pending and
-    the periodic retry delivers them later: filing a signal never fails on the broker."""
-    from ..tasks import deliver_notifications
-
-    notification_ids = list(notification_ids)
-    for start in range(0, len(notification_ids), DELIVERY_BATCH):
-        batch = notification_ids[start : start + DELIVERY_BATCH]
-        try:
-            deliver_notifications.apply_async(args=[batch], retry=False)
-        except Exception as exc:  # the broker is down: the outbox keeps the rows
-            logger.warning("Could not queue notifications %s (will retry): %s", batch, exc)
+    return Notification.objects.bulk_create(
+        [
+            Notification(kind=kind, signal=signal, referral=referral, recipient=r, email=e)
+            for r, e in zip(recipients, emails, strict=True)
+        ]
+    )
 
 
 def _handlers(organisation_id):

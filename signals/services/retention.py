@@ -47,7 +47,6 @@ def _erase(signal: Signal, *, actor, reason: str):
     signal.personal_data_erased_at = timezone.now()
     signal.save(update_fields=[*PERSONAL_FIELDS, "preferred_contact", "share_with_provider", "personal_data_erased_at"])
     signal.contacts.update(note="")
-    signal.notifications.exclude(last_error="").update(last_error="")
     signal.events.exclude(note="").update(note="")
     signal.referrals.update(share_contact=False)
     SignalEvent.objects.create(signal=signal, kind=EventKind.ERASED, actor=actor, to_status=signal.status, note="")

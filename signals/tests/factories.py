@@ -6,23 +6,33 @@ import datetime
 import factory
 from django.utils import timezone
 
+from coalition.constants import Role
 from coalition.models import AgeGroup, Kern
-from coalition.tests.factories import InitiativeFactory, OrganisationFactory, UserFactory
+from coalition.tests.factories import InitiativeFactory, MembershipFactory, OrganisationFactory, UserFactory
 from signals.constants import PreferredContact, SignalStatus, Source
 from signals.models import Referral, RoutingRule, Signal
 from signals.routing import working_days_between
 
 
 class SignalHandlerOrganisationFactory(OrganisationFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
     name = factory.Sequence(lambda n: f"Signaalpunt {n}")
     is_signal_handler = True
+
+    @factory.post_generation
+    def opvolgers(self, create, extracted, **kwargs):
+        """``opvolgers=N``: that many active opvolgers (routing only sends signals to a staffed Signaalpunt)."""
+        if create and extracted:
+            MembershipFactory.create_batch(extracted, organisation=self, role=Role.HANDLER)
 
 
 class RoutingRuleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = RoutingRule
 
-    organisation = factory.SubFactory(SignalHandlerOrganisationFactory)
+    organisation = factory.SubFactory(SignalHandlerOrganisationFactory, opvolgers=1)
     position = factory.Sequence(lambda n: n)
     is_default = False
 
@@ -34,7 +44,8 @@ class SignalFactory(factory.django.DjangoModelFactory):
         model = Signal
         skip_postgeneration_save = True
 
-    number = factory.Sequence(lambda n: f"S-{timezone.now():%Y}-{n + 1:06d}")
+    # Far above the ids a test files through the services (S-YYYY-<id>), so they never collide.
+    number = factory.Sequence(lambda n: f"S-{timezone.now():%Y}-{n + 900_001:06d}")
     source = Source.PARTNER_STAFF
     filed_by = factory.SubFactory(UserFactory)
     filed_for = factory.SubFactory(OrganisationFactory)

@@ -24,7 +24,7 @@ def _fast_passwords(settings):
 
 @pytest.fixture
 def opvolgers(signaalpunt):
-    active = MembershipFactory(organisation=signaalpunt, role=Role.HANDLER).user
+    active = signaalpunt.memberships.get(role=Role.HANDLER).user  # the fixture's own opvolger
     gone = MembershipFactory(organisation=signaalpunt, role=Role.HANDLER, user__is_active=False).user
     return active, gone
 

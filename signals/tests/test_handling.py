@@ -13,6 +13,9 @@ from django.utils import timezone
 from coalition.constants import Role
 from coalition.models import AgeGroup, Kern
 from coalition.tests.factories import InitiativeFactory, MembershipFactory
+from common import outbox
+from common.models import Email
+from common.tasks import retry_due_emails
 from signals import routing, services, tasks
 from signals.constants import ContactWay, EventKind, NotificationKind, SignalStatus
 from signals.models import ContactDetailsView, ContactMoment, Notification, Outcome, Referral, Signal, SignalSettings
@@ -632,7 +635,7 @@ def test_a_new_signal_is_routed_and_each_opvolger_gets_one_email(
     assert signal.first_contact_due == routing.add_working_days(timezone.localdate(), 3)
     rows = Notification.objects.filter(kind=NotificationKind.NEW_SIGNAL)
     assert {row.recipient for row in rows} == {handler, colleague}
-    assert all(row.sent_at for row in rows)
+    assert all(row.email.status == Email.Status.SENT for row in rows)
     assert sorted(message.to[0] for message in mail.outbox) == sorted([handler.email, colleague.email])
     for message in mail.outbox:
         assert signal.number in message.subject
@@ -670,7 +673,7 @@ def test_assignment_referral_and_closing_each_send_one_email_without_resident_da
         (NotificationKind.REFERRAL, provider),
         (NotificationKind.CLOSED, signal.filed_by),
     }
-    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+    assert not Notification.objects.exclude(email__status=Email.Status.SENT).exists()
     assert [message.to for message in mail.outbox] == [[colleague.email], [provider.email], [signal.filed_by.email]]
     for message in mail.outbox:
         assert_no_resident_data(message)
@@ -682,48 +685,45 @@ def test_a_notification_is_delivered_once(signal, handler, colleague, celery_eag
     notification = Notification.objects.get()
 
     # The task runs again (acks_late, or the periodic retry racing the first delivery).
-    assert tasks.deliver_notification(notification.pk) is False
+    assert outbox.deliver(notification.email_id) is False
 
     assert len(mail.outbox) == 1
-    notification.refresh_from_db()
-    assert notification.attempts == 1
+    notification.email.refresh_from_db()
+    assert notification.email.attempts == 1
 
 
-def test_retry_requeues_pending_notifications(signal, colleague, celery_eager):
-    old = Notification.objects.create(kind=NotificationKind.ASSIGNED, signal=signal, recipient=colleague)
-    fresh = Notification.objects.create(kind=NotificationKind.ASSIGNED, signal=signal, recipient=colleague)
-    given_up = Notification.objects.create(
-        kind=NotificationKind.ASSIGNED, signal=signal, recipient=colleague, attempts=tasks.MAX_ATTEMPTS
+def test_an_email_the_broker_never_got_is_delivered_by_the_retry(signal, handler, colleague, celery_eager):
+    # No commit callbacks run here: as if the broker had not answered after the commit.
+    services.take(signal_id=signal.pk, actor=handler, assignee=colleague)
+    notification = Notification.objects.get()
+    assert notification.email.status == Email.Status.PENDING
+    assert mail.outbox == []
+
+    Email.objects.filter(pk=notification.email_id).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=5), next_attempt_at=timezone.now()
     )
-    Notification.objects.filter(pk__in=[old.pk, given_up.pk]).update(
-        created_at=timezone.now() - datetime.timedelta(minutes=5)
-    )
+    assert retry_due_emails() == 1
 
-    assert tasks.retry_pending_notifications() == 1
-
-    old.refresh_from_db()
-    fresh.refresh_from_db()
-    given_up.refresh_from_db()
-    assert old.sent_at is not None
-    assert fresh.sent_at is None  # left to its own task
-    assert given_up.sent_at is None
-    assert len(mail.outbox) == 1
-    assert tasks.retry_pending_notifications() == 0
+    notification.email.refresh_from_db()
+    assert notification.email.status == Email.Status.SENT
+    assert [message.to for message in mail.outbox] == [[colleague.email]]
+    assert retry_due_emails() == 0
 
 
-def test_a_failing_mail_server_keeps_the_notification_pending(signal, colleague, celery_eager, settings, monkeypatch):
-    notification = Notification.objects.create(kind=NotificationKind.ASSIGNED, signal=signal, recipient=colleague)
-
+def test_a_failing_mail_server_keeps_the_email_pending(
+    signal, handler, colleague, celery_eager, monkeypatch, django_capture_on_commit_callbacks
+):
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr(tasks, "send_mail", broken)
-    assert tasks.deliver_notification(notification.pk) is False
+    monkeypatch.setattr(outbox, "send_mail", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.take(signal_id=signal.pk, actor=handler, assignee=colleague)
 
-    notification.refresh_from_db()
-    assert notification.sent_at is None
-    assert notification.attempts == 1
-    assert notification.last_error == "ConnectionRefusedError"  # the type only: an SMTP text names addresses
+    email = Notification.objects.get().email
+    assert email.status == Email.Status.PENDING
+    assert email.attempts == 1
+    assert email.last_error == "ConnectionRefusedError"  # the type only: an SMTP text names addresses
 
 
 def test_daily_digest_tells_opvolgers_about_overdue_signals_once_a_day(

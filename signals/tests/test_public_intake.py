@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from coalition.constants import Role
 from coalition.models import AgeGroup, Kern
-from coalition.tests.factories import MembershipFactory
+from common import outbox
+from common.models import Email
 from signals import routing, services
 from signals.constants import NotificationKind, SignalStatus, Source
 from signals.forms_public import started_token
@@ -29,7 +30,7 @@ WHEREABOUTS = "De flat boven de bakker aan de Voorstraat, 2e verdieping"
 
 @pytest.fixture
 def opvolger(signaalpunt):
-    return MembershipFactory(organisation=signaalpunt, role=Role.HANDLER).user
+    return signaalpunt.memberships.get(role=Role.HANDLER).user
 
 
 def hidden(response, name):
@@ -224,12 +225,11 @@ def test_a_receipt_for_an_erased_signal_is_not_sent(client, signaalpunt, opvolge
     client.post(START, complete(opened(client)))
     signal = Signal.objects.get()
     services.erase_personal_data(signal_id=signal.pk, actor=opvolger)
-    from signals.tasks import deliver_notification
 
     receipt = Notification.objects.get(kind=NotificationKind.RECEIPT)
-    assert deliver_notification(receipt.pk) is False
-    receipt.refresh_from_db()
-    assert receipt.sent_at is not None
+    assert outbox.deliver(receipt.email_id) is False
+    receipt.email.refresh_from_db()
+    assert receipt.email.status == Email.Status.CANCELLED
     assert not [message for message in mail.outbox if message.to == ["kees@voorbeeld.nl"]]
 
 
@@ -519,23 +519,25 @@ def test_a_concern_about_someone_else_must_say_something(client, signaalpunt):
 
 def test_a_refused_receipt_leaves_no_address_in_the_outbox(client, signaalpunt, settings, caplog):
     """The mail server's error text names the address: neither the outbox nor the log keeps it."""
-    from signals.tasks import deliver_notification
-
     client.post(START, complete(opened(client)))
     receipt = Notification.objects.get(kind=NotificationKind.RECEIPT)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
-    assert deliver_notification(receipt.pk) is False
-    receipt.refresh_from_db()
-    assert receipt.sent_at is None and receipt.attempts == 1
-    assert receipt.last_error == "ConnectionRefusedError"
+    assert outbox.deliver(receipt.email_id) is False
+    email = Email.objects.get(pk=receipt.email_id)
+    assert email.status == Email.Status.PENDING and email.attempts == 1
+    assert email.last_error == "ConnectionRefusedError"
     assert "kees@voorbeeld.nl" not in caplog.text
 
 
-def test_the_outbox_error_is_erased_with_the_signal(public_signal, opvolger):
-    Notification.objects.filter(signal=public_signal).update(last_error="SMTPRecipientsRefused 550")
-    services.erase_personal_data(signal_id=public_signal.pk, actor=opvolger)
-    assert not Notification.objects.filter(signal=public_signal).exclude(last_error="").exists()
+def test_the_outbox_never_holds_the_reporters_address(client, signaalpunt):
+    client.post(START, complete(opened(client)))
+    receipt = Email.objects.get(kind="signals.ontvangstbevestiging")
+    assert receipt.address == "" and receipt.recipient is None
+    assert receipt.address_resolver == "signals.reporter"
+    stored = " ".join(str(value) for value in Email.objects.values_list("subject", "body", "address", "address_key"))
+    assert "kees" not in stored.lower() and "Kees" not in stored
+    assert WHISPER not in stored
 
 
 def test_misuse_is_offered_for_public_reports_only_and_erases_at_once(client, public_signal, opvolger):
