@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from coalition.constants import OrganisationStatus
@@ -46,9 +46,8 @@ MB = 1024 * 1024
 
 
 @pytest.fixture(autouse=True)
-def _no_mfa_fast_passwords(settings):
+def _no_mfa(settings):
     settings.PORTAL_ENFORCE_MFA = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -127,11 +126,15 @@ def survey_stored():
     source=st.one_of(st.just("GGD Haaglanden 2024"), hostile_text),
     name=st.one_of(st.just("enquete.csv"), hostile_text.filter(lambda text: "\x00" not in text and text.strip())),
 )
+# Found by `make fuzz`: a file name of 255 emoji (UploadedFile keeps at most 255
+# characters, as file systems do) makes the part's headers longer than the 1024 bytes
+# Django reads, which answered a bare 400; now the form says so beside the field.
+@example(content=survey_csv(SURVEY_HEADER, [SURVEY_ROW]).encode(), year="2024", source="GGD", name="👍" * 255)
 @PROPERTY
 def test_the_survey_upload_survives_hostile_files(officer_client, content, year, source, name):
     with transaction.atomic():  # rolled back: examples do not see each other's surveys
         before = survey_stored()
-        upload = SimpleUploadedFile(name[:200], content, content_type="text/csv")
+        upload = SimpleUploadedFile(name, content, content_type="text/csv")
         response = officer_client.post(
             reverse("monitoring:survey_upload"), {"year": year, "source": source, "file": upload}
         )
