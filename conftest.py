@@ -55,6 +55,20 @@ def _reference_data_after_flush(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_language(settings):
+    """Each test starts in the portal's default language (Dutch), as a new process does.
+
+    A request in English (the language cookie) leaves English active in the thread after
+    it; a test that ran after such a test in the same process saw English messages. With
+    the suite spread over workers the order changes, so no test may depend on it.
+    """
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     """Rate-limit counters and cached values must not leak from one test into the next."""
     cache.clear()
