@@ -9,11 +9,12 @@ MANAGE := $(PY) manage.py
 # Local runs are development runs unless the environment says otherwise.
 DEV_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: help setup setup-dev run test lint security format serve migrations-check messages bench load clean
+.PHONY: help setup setup-dev run test fuzz lint security format serve migrations-check messages bench load clean
 
 help:
 	@echo "make run    – install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
-	@echo "make test   – install, then run the whole test suite (pytest)"
+	@echo "make test   – install, then run the whole test suite (pytest, TEST_WORKERS processes)"
+	@echo "make fuzz   – the hostile-input tests exploring new random inputs for FUZZ_SECONDS (300)"
 	@echo "make lint   – ruff check, ruff format --check, import-linter (the apps' import direction) and bandit (make security)"
 	@echo "make bench  – the benchmark at Westland's size and ten times it, in a database of its own (PostgreSQL, Redis)"
 	@echo "make serve  – production-like: gunicorn + celery worker + beat (needs DATABASE_URL, REDIS_URL, SECRET_KEY …)"
@@ -59,8 +60,20 @@ run: setup
 	$(DEV_ENV) $(MANAGE) loaddemo
 	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist; 0 runs it in this process).
+# Each worker has its own test database and Redis database (westland/settings_test.py).
+# Locally a PostgreSQL test database is kept between runs (--reuse-db); CI (CI set)
+# always creates a clean one.
+TEST_WORKERS ?= 2
+REUSE_DB := $(if $(filter 1 true yes,$(CI)),,--reuse-db)
 test: setup-dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist load $(REUSE_DB) $(PYTEST_ARGS)
+
+# Hypothesis explores fresh inputs (make test always tries the same ones): rounds with new
+# seeds until the budget is spent; stops at the first failure with the falsifying example.
+FUZZ_SECONDS ?= 300
+fuzz: setup-dev
+	PY=$(PY) FUZZ_SECONDS=$(FUZZ_SECONDS) .ci/fuzz.sh
 
 lint: setup-dev security
 	$(VENV)/bin/ruff check .

@@ -2,10 +2,11 @@
 history inlines), and the outbox, where a beheerder sees what was not delivered."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop, ngettext
 from import_export.forms import ImportForm
 from import_export.tmp_storages import CacheStorage
 
@@ -72,6 +73,18 @@ class SpreadsheetImportExportMixin:
     def has_export_permission(self, request):
         return self.has_view_permission(request)
 
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        # An error of the whole file (missing columns) is shown by the library under a bare
+        # heading, with a traceback: show its message beside the file field instead.
+        context = getattr(response, "context_data", None) or {}
+        result, form = context.get("result"), context.get("form")
+        if result is not None and form is not None and result.base_errors:
+            for error in result.base_errors:
+                form.add_error("import_file", _file_error_message(error.error))
+            result.base_errors = []
+        return response
+
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
             # The resource rolled every row back; the library would still say "Import finished".
@@ -92,6 +105,13 @@ class SpreadsheetImportExportMixin:
                 reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
             )
         return super().process_result(result, request)
+
+
+def _file_error_message(error):
+    if isinstance(error, ValidationError):
+        return error.messages
+    # Anything else (a database error) is no message for an administrator; it is logged.
+    return gettext("The file could not be imported. Check its columns and values, and try again.")
 
 
 class ReadOnlyHistoryInline(admin.TabularInline):

@@ -44,14 +44,17 @@ def unescape_formula(value):
 
 
 class ExcelFriendlyCSV(base_formats.CSV):
-    """CSV that also reads the semicolon-separated files Excel writes with Dutch regional settings."""
+    """CSV that also reads the semicolon-separated files Excel writes with Dutch regional
+    settings, and its tab-separated text files: the header row's most frequent separator."""
 
     def create_dataset(self, in_stream, **kwargs):
         if isinstance(in_stream, bytes) and self.encoding:
             in_stream = in_stream.decode(self.encoding)
         header = in_stream.split("\n", 1)[0] if isinstance(in_stream, str) else ""
-        if "delimiter" not in kwargs and header.count(";") > header.count(","):
-            kwargs["delimiter"] = ";"
+        if "delimiter" not in kwargs:
+            delimiter = max((";", "\t"), key=header.count)
+            if header.count(delimiter) > header.count(","):
+                kwargs["delimiter"] = delimiter
         return super().create_dataset(in_stream, **kwargs)
 
 
@@ -351,6 +354,19 @@ class SpreadsheetResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         if dataset.headers:
             dataset.headers = [str(header).strip() if header is not None else header for header in dataset.headers]
+        # The library says this too, but formats the columns into its message before
+        # translating it, so the administrator saw it in English.
+        if self.get_import_id_fields() != ["id"]:
+            columns = [self.fields[name].column_name for name in self.get_import_id_fields() if name in self.fields]
+            missing = [column for column in columns if column not in (dataset.headers or ())]
+            if missing:
+                raise ValidationError(
+                    gettext(
+                        "The following fields are declared in 'import_id_fields' but are not present in the file "
+                        "headers: %s"
+                    )
+                    % ", ".join(missing)
+                )
         for field in self.get_import_fields():
             if isinstance(field.widget, LookupWidget) and field.column_name in (dataset.headers or ()):
                 field.widget.prefetch(normalise_cell(value) for value in dataset[field.column_name])

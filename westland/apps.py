@@ -6,4 +6,6 @@ class WestlandConfig(AppConfig):
     verbose_name = "Westland portal"
 
     def ready(self):
-        from . import checks, receivers  # noqa: F401
+        from . import checks, lookups, receivers  # noqa: F401
+
+        lookups.register()

@@ -20,7 +20,6 @@ def bench_settings(settings):
     settings.ROOT_URLCONF = "benchmarks.urls"
     # As in production: the opvolger and the officer pass the MFA check with their TOTP.
     settings.PORTAL_ENFORCE_MFA = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings
 
 

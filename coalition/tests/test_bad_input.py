@@ -41,11 +41,6 @@ PROPERTY = settings(
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def organisation_data():
     return {
         "name": "Buurtkamer De Lier",

@@ -43,12 +43,6 @@ def at(day: str, hour=10):
     return timezone.make_aware(datetime.datetime.fromisoformat(f"{day}T{hour:02d}:00"))
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Every signal's filer is a user: hash their passwords quickly.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def english(client):
     """A client that reads the pages in English. The locale middleware leaves the last

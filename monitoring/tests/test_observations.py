@@ -220,7 +220,7 @@ def test_an_import_with_one_bad_row_stores_nothing(officer):
     assert result.has_validation_errors()
     errors = {row.number: row.error_dict for row in result.invalid_rows}
     assert set(errors) == {2, 3}
-    assert "The lower bound cannot be above the share." in str(errors[2]["ci_low"])
+    assert "De ondergrens kan niet boven het aandeel liggen." in str(errors[2]["ci_low"])  # the default language
     assert "eenzamen" in str(errors[3]["target"])
     assert Observation.objects.count() == 5
     assert not ObservationChange.objects.exists()

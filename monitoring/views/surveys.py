@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.db.models import Count
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -87,7 +88,33 @@ class SurveyUploadView(OfficerRequiredMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         request.upload_handlers = [CappedMemoryUploadHandler(request, limit=survey_max_upload_size())]
+        self.unreadable = False
+        if request.method == "POST":
+            try:
+                request.POST  # noqa: B018 (reads the body now, with the handler above)
+            except MultiPartParserError:
+                # Django could not read the form at all: most often a file name longer
+                # than the 1024 bytes it allows for a part's headers (255 emoji, for
+                # example). Nothing was read, so nothing can be stored and the CSRF token
+                # cannot be checked either: post() shows the form again with the reason,
+                # instead of a bare 400 page.
+                self.unreadable = True
+                return super().dispatch(request, *args, **kwargs)
         return csrf_protect(super().dispatch)(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.unreadable:
+            # Nothing of what was sent could be read: the year and source are asked again too.
+            form = self.form_class(data={}, files={})
+            form.add_error(
+                "file",
+                _(
+                    "The file could not be read; its name is probably too long. "
+                    "Give the file a shorter name and upload it again."
+                ),
+            )
+            return self.form_invalid(form)
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

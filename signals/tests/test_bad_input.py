@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from coalition.constants import Role
@@ -19,7 +19,7 @@ from signals.constants import ContactWay
 from signals.models import ContactMoment, ObservedSign, Outcome, Referral, Signal, SignalEvent
 from signals.tests.factories import RoutingRuleFactory, SignalFactory, SignalHandlerOrganisationFactory
 from westland.tests.bad_input import FormCase, assert_valid_is_accepted, check_submission
-from westland.tests.strategies import hostile_payload, hostile_text
+from westland.tests.strategies import hostile_changes, hostile_payload, hostile_text, merge
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +28,6 @@ pytestmark = pytest.mark.django_db
 PROPERTY = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 # The staff form -----------------------------------------------------------------------
@@ -79,11 +74,33 @@ def staff_form(client):
     )
 
 
-@given(data=st.data())
+STAFF_FORM_FIELDS = [
+    "age_group",
+    "kern",
+    "signs",
+    "note",
+    "consent",
+    "resident_name",
+    "resident_phone",
+    "resident_email",
+    "resident_address",
+    "preferred_contact",
+    "preferred_time",
+    "share_with_provider",
+    "submission_token",
+]
+
+
+@given(changes=hostile_changes(STAFF_FORM_FIELDS))
+# Found by `make fuzz`: an id no integer column holds reached SQLite as an OverflowError
+# (a server error); now "not one of the choices" beside the field (westland/lookups.py).
+@example(changes={"signs": "9" * 40})
+@example(changes={"signs": ["1", "9" * 40]})
 @PROPERTY
-def test_the_staff_form_survives_hostile_input(staff_form, data):
+def test_the_staff_form_survives_hostile_input(staff_form, changes):
+    assert staff_form.fields == STAFF_FORM_FIELDS
     assert_valid_is_accepted(staff_form)
-    check_submission(staff_form, data.draw(hostile_payload(staff_form.valid, staff_form.fields)))
+    check_submission(staff_form, merge(staff_form.valid, changes))
 
 
 @given(note=hostile_text, name=hostile_text)

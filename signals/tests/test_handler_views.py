@@ -30,12 +30,6 @@ def english(client):
     return client
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Every factory user gets a password; the real hasher would make these tests slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def organisation(handler):
     return handler.memberships.get().organisation

@@ -24,12 +24,6 @@ from signals.tests.factories import RoutingRuleFactory, SignalFactory, SignalHan
 RESIDENT_DATA = ["Jannie Zwinkels", "0174 123 456", "j.zwinkels@voorbeeld.nl", "Havenstraat", "niemand meer spreekt"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Every factory user gets a password; the real hasher would make these tests slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def organisation(handler):
     return handler.memberships.get().organisation

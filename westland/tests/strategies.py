@@ -84,12 +84,19 @@ hostile_value = st.one_of(
 )
 
 
+def hostile_changes(fields):
+    """One to three of ``fields`` with hostile values (None: left out); see :func:`merge`.
+
+    Drawn without the valid payload, so a test can pin a found input with
+    ``@example(changes={...})`` and merge it into a payload that needs the database.
+    """
+    fields = list(fields)
+    return st.dictionaries(keys=st.sampled_from(fields), values=hostile_value, min_size=1, max_size=min(3, len(fields)))
+
+
 def hostile_payload(valid: dict, fields):
     """A valid form payload with one to three of ``fields`` replaced by hostile values."""
-    fields = list(fields)
-    return st.dictionaries(
-        keys=st.sampled_from(fields), values=hostile_value, min_size=1, max_size=min(3, len(fields))
-    ).map(lambda changes: merge(valid, changes))
+    return hostile_changes(fields).map(lambda changes: merge(valid, changes))
 
 
 def merge(valid: dict, changes: dict) -> dict:

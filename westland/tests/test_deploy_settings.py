@@ -26,6 +26,7 @@ print(json.dumps({
     "session_cookie_httponly": settings.SESSION_COOKIE_HTTPONLY,
     "enforce_mfa": settings.PORTAL_ENFORCE_MFA,
     "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "password_hasher": settings.PASSWORD_HASHERS[0],
     "idle_session_seconds": settings.PORTAL_IDLE_SESSION_SECONDS,
     "idle_timeout_on": "westland.middleware.IdleSessionTimeoutMiddleware" in settings.MIDDLEWARE,
     "mfa_on": "westland.middleware.EnforceMFAMiddleware" in settings.MIDDLEWARE,
@@ -106,6 +107,8 @@ def test_production_responses_carry_security_headers(tmp_path):
     # Roles that may see personal data are signed out after 30 idle minutes (test_session_expiry.py).
     assert report["idle_timeout_on"] and report["idle_session_seconds"] == 1800
     assert report["mfa_on"]
+    # Tests hash with MD5 (westland/settings_test.py); production keeps Django's strong default.
+    assert report["password_hasher"] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
 
 
 def test_development_page_has_csp_and_frame_denial(client, db):

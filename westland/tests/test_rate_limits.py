@@ -2,7 +2,6 @@
 number, in Dutch. The counters live in the Django cache: Redis whenever REDIS_URL is set (CI
 and production), so every web process shares them; the last test reads them from Redis."""
 
-import os
 import re
 
 import pytest
@@ -76,7 +75,7 @@ def test_the_counters_live_in_redis(client):
     import redis
 
     assert settings.CACHES["default"]["BACKEND"] == "common.cache.ResilientRedisCache"
-    connection = redis.Redis.from_url(os.environ["REDIS_URL"])
+    connection = redis.Redis.from_url(settings.REDIS_URL)
     pattern = f"{settings.CACHES['default']['KEY_PREFIX']}:*allauth:rl:allauth.account:signup:*"
     assert not connection.keys(pattern)
     client.post(SIGNUP, {"email": "teller@voorbeeld.nl", "password1": "kort", "password2": "x"})

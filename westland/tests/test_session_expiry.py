@@ -3,7 +3,6 @@ session keeps SESSION_COOKIE_AGE. Proved on the real session backends: the datab
 with the clock moved forward, and Redis (the production backend) with its own expiry."""
 
 import datetime
-import os
 import time
 
 import pytest
@@ -103,7 +102,7 @@ def _ttl(session_key):
     import redis
 
     key = cache.make_key(f"django.contrib.sessions.cached_db{session_key}")
-    return redis.Redis.from_url(os.environ["REDIS_URL"]).ttl(key)
+    return redis.Redis.from_url(django_settings.REDIS_URL).ttl(key)
 
 
 @redis_only
