@@ -17,11 +17,6 @@ from signals.tests.factories import SignalFactory
 from signals.tests.test_filing import NEW, form_data
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def opvolgers(signaalpunt):
     active = signaalpunt.memberships.get(role=Role.HANDLER).user  # the fixture's own opvolger
