@@ -64,10 +64,37 @@ def manage(env, *args):
     )
 
 
-def test_production_like_environment_passes_deploy_checks(tmp_path):
-    result = manage(production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+SIGNAALPUNT_SCRIPT = """
+from coalition.constants import OrganisationStatus, Role
+from coalition.models import Domain, Membership, Organisation, User
+from signals.models import RoutingRule
+point = Organisation.objects.create(name="Signaalpunt", domain=Domain.objects.first(),
+    status=OrganisationStatus.APPROVED, is_signal_handler=True)
+Membership.objects.create(organisation=point, role=Role.HANDLER, user=User.objects.create_user(email="o@x.example"))
+RoutingRule.objects.create(organisation=point, is_default=True, position=0)
+"""
+
+
+def test_deploy_checks_fail_until_a_signal_would_reach_someone(tmp_path):
+    env = production_env(tmp_path)
+    assert manage(env, "migrate", "--noinput").returncode == 0
+
+    empty = manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert empty.returncode != 0
+    assert "portal.E001" in empty.stderr
+    assert "no approved Signaalpunt" in empty.stderr and "no default route" in empty.stderr
+
+    created = manage(env, "shell", "-c", SIGNAALPUNT_SCRIPT)
+    assert created.returncode == 0, created.stderr
+    result = manage(env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_checks_say_when_the_database_is_not_migrated(tmp_path):
+    result = manage(production_env(tmp_path), "check", "--deploy")
+    assert result.returncode != 0
+    assert "portal.E002" in result.stderr and "run migrate first" in result.stderr
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS"])

@@ -27,3 +27,17 @@ def test_healthz_is_503_when_the_broker_does_not_answer(client, settings, monkey
     assert body["status"] == "unavailable"
     assert body["broker"] == "unavailable"
     assert body["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_reports_whether_a_new_signal_reaches_someone(client):
+    from signals.tests.factories import RoutingRuleFactory
+
+    body = client.get("/healthz").json()
+    assert body["routing"]["ok"] is False
+    assert "no approved Signaalpunt (an organisation marked as signal handler)" in body["routing"]["problems"]
+
+    RoutingRuleFactory(is_default=True)  # a staffed Signaalpunt with a default route
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["routing"] == {"ok": True, "problems": [], "waiting_for_a_route": 0}
