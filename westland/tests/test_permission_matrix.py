@@ -66,6 +66,7 @@ from coalition.tests.factories import (
     UserFactory,
     add_totp,
 )
+from common.models import Email
 from monitoring.models import Survey
 from monitoring.tests.factories import ObservationFactory
 from signals.constants import SignalStatus
@@ -241,6 +242,7 @@ def build_world() -> World:
     Group.objects.create(name="Redactie")
     Survey.objects.create(year=2025, source="GGD Haaglanden", scale=11, imported_by=officer)
     ContactDetailsView.objects.create(user=handler, signal=signal, purpose="detail")
+    Email.objects.create(kind="coalition.invitation", address="nieuw@voorbeeld.nl", subject="Uitnodiging", body="…")
 
     objects = {}
     for model in admin.site._registry:
@@ -548,6 +550,8 @@ ADMIN_EXCEPTIONS = {
     "admin:signals_signalsettings_delete": FORBIDDEN,
     # Surveys come in through the officers' upload only.
     "admin:monitoring_survey_add": FORBIDDEN,
+    # The outbox is written by the portal's changes, never by hand.
+    "admin:common_email_add": FORBIDDEN,
 }
 
 
