@@ -13,7 +13,7 @@ from westland.tests.services import require
 BASE_DIR = Path(__file__).resolve().parents[2]
 PO = BASE_DIR / "locale/nl/LC_MESSAGES/django.po"
 MO = BASE_DIR / "locale/nl/LC_MESSAGES/django.mo"
-SOURCES = ["manage.py", "westland", "coalition", "signals", "monitoring", "templates", "locale"]
+SOURCES = ["manage.py", "common", "westland", "coalition", "signals", "monitoring", "templates", "locale"]
 
 
 def test_every_string_has_a_dutch_translation():
