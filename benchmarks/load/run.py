@@ -142,11 +142,9 @@ def database_counts(numbers):
             ids = [int(number) for number in numbers]
             found = connection.execute("SELECT count(*) FROM signals_signal WHERE id = ANY(%s)", [ids]).fetchone()[0]
             missing = len(ids) - found
-        emails = dict(
-            connection.execute(
-                "SELECT status, count(*) FROM common_email WHERE created_at >= %s GROUP BY status", [STARTED_AT]
-            ).fetchall()
-        )
+        # Every e-mail of this database, the demo content's too: the SMTP server is the run's
+        # own, so it must have received each of them exactly once.
+        emails = dict(connection.execute("SELECT status, count(*) FROM common_email GROUP BY status").fetchall())
     return signals, missing, emails
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from coalition.constants import Role
 from coalition.models import AgeGroup, Kern
 from coalition.tests.factories import MembershipFactory
+from common.models import Email
 from signals import services
 from signals.constants import EventKind, SignalStatus
 from signals.models import Notification, Signal, SignalEvent
@@ -102,7 +103,7 @@ def test_signals_filed_while_the_broker_is_down_are_kept_and_mailed_once_it_answ
     from celery.contrib.testing.worker import start_worker
 
     rule = RoutingRuleFactory(is_default=True)
-    opvolger = MembershipFactory(organisation=rule.organisation, role=Role.HANDLER).user
+    opvolger = rule.organisation.memberships.get(role=Role.HANDLER).user
     filers = [MembershipFactory(role=Role.STAFF) for _ in range(3)]
 
     # The broker does not answer (nothing listens on port 1): filing still works, for everyone.
@@ -111,8 +112,8 @@ def test_signals_filed_while_the_broker_is_down_are_kept_and_mailed_once_it_answ
     filed = [_file(filer.user, filer.organisation) for filer in filers]
     assert time.monotonic() - started < 30, "filing hung on the unreachable broker"
     assert Signal.objects.filter(pk__in=[signal.pk for signal in filed]).count() == 3
-    pending = Notification.objects.filter(signal__in=filed, recipient=opvolger)
-    assert pending.count() == 3 and not pending.filter(sent_at__isnull=False).exists()
+    pending = Email.objects.filter(notification__signal__in=filed, recipient=opvolger)
+    assert pending.count() == 3 and not pending.exclude(status=Email.Status.PENDING).exists()
     assert mail.outbox == []
 
     # The broker answers again: the periodic retry queues the rows and a real worker sends them.
@@ -120,13 +121,13 @@ def test_signals_filed_while_the_broker_is_down_are_kept_and_mailed_once_it_answ
     # The retry leaves rows younger than 30 seconds to their own task.
     pending.update(created_at=timezone.now() - datetime.timedelta(minutes=5))
     with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=20):
-        from signals.tasks import retry_pending_notifications
+        from common.tasks import retry_due_emails
 
-        assert retry_pending_notifications() == 3
+        assert retry_due_emails() == 3
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and pending.filter(sent_at__isnull=True).exists():
+        while time.monotonic() < deadline and pending.filter(status=Email.Status.PENDING).exists():
             time.sleep(0.2)
-    assert not pending.filter(sent_at__isnull=True).exists()
+    assert not pending.exclude(status=Email.Status.SENT).exists()
     assert [m.to for m in mail.outbox] == [[opvolger.email]] * 3
     assert sorted(signal.number for signal in filed) == sorted(
         next(number for number in (s.number for s in filed) if number in m.subject) for m in mail.outbox
@@ -268,10 +269,10 @@ def _wait_for(condition, seconds):
 def test_a_worker_killed_while_delivering_leaves_the_mail_to_the_next_worker_which_sends_it_once():
     require(bool(settings.REDIS_URL), "a Redis broker (set REDIS_URL)")
     require(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL)")
-    from signals.tasks import deliver_notification
+    from common.tasks import deliver_emails
 
     rule = RoutingRuleFactory(is_default=True)
-    opvolger = MembershipFactory(organisation=rule.organisation, role=Role.HANDLER).user
+    opvolger = rule.organisation.memberships.get(role=Role.HANDLER).user
     filer = MembershipFactory(role=Role.STAFF)
     queue = f"worker-fault-{os.getpid()}-{time.monotonic_ns()}"
     smtp = StallingSMTPServer()
@@ -279,17 +280,17 @@ def test_a_worker_killed_while_delivering_leaves_the_mail_to_the_next_worker_whi
     try:
         # Filed while nothing reads this queue; the delivery is queued there by hand.
         signal = _file(filer.user, filer.organisation)
-        notification = Notification.objects.get(signal=signal, recipient=opvolger)
-        deliver_notification.apply_async((notification.pk,), queue=queue)
+        email = Notification.objects.get(signal=signal, recipient=opvolger).email
+        deliver_emails.apply_async(([email.pk],), queue=queue)
 
         workers.append(_start_worker("first", queue, smtp.port))
         assert smtp.stalled.wait(90), "the first worker never reached the mail server"
         _stop(workers[0], "SIGKILL")  # the whole worker, main process and pool, mid-delivery
         assert smtp.accepted == []
-        assert Notification.objects.get(pk=notification.pk).sent_at is None
+        assert Email.objects.get(pk=email.pk).status == Email.Status.PENDING
 
         workers.append(_start_worker("second", queue, smtp.port))
-        assert _wait_for(lambda: Notification.objects.get(pk=notification.pk).sent_at, 90), (
+        assert _wait_for(lambda: Email.objects.get(pk=email.pk).status == Email.Status.SENT, 90), (
             "the second worker never delivered the mail of the killed one; see /tmp/westland-second.log"
         )
         # Longer than the visibility timeout: a second copy of the task would have run by now.
@@ -301,4 +302,4 @@ def test_a_worker_killed_while_delivering_leaves_the_mail_to_the_next_worker_whi
 
     assert [recipients for recipients, _body in smtp.accepted] == [[opvolger.email]]
     assert signal.number.encode() in smtp.accepted[0][1]
-    assert Notification.objects.get(pk=notification.pk).attempts == 1
+    assert Email.objects.get(pk=email.pk).attempts == 1
