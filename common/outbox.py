@@ -146,16 +146,11 @@ def deliver(email_id: int) -> bool:
         if email is None:
             return False  # sent, failed, or being sent by another worker right now
         now = timezone.now()
-        address = _address(email)
-        if not address:  # a receipt whose signal was erased, a deactivated account
-            email.status = Email.Status.CANCELLED
-            email.last_error = ""
-            email.body = ""
-            email.save(update_fields=["status", "last_error", "body"])
-            return False
         try:
-            send_mail(email.subject, email.body, None, [address])
-        except Exception as exc:  # the mail server is down or refuses: try again later
+            address = _address(email)
+            if address:
+                send_mail(email.subject, email.body, None, [address])
+        except Exception as exc:  # the mail server is down or refuses (or the address cannot be read): later
             email.attempts += 1
             email.last_error = describe(exc)
             if email.attempts >= max_attempts():
@@ -171,6 +166,12 @@ def deliver(email_id: int) -> bool:
                 email.next_attempt_at = now + backoff(email.attempts)
                 logger.warning("E-mail %s (%s) not sent, will retry: %s", email.pk, email.kind, email.last_error)
             email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            return False
+        if not address:  # a receipt whose signal was erased, a deactivated account
+            email.status = Email.Status.CANCELLED
+            email.last_error = ""
+            email.body = ""
+            email.save(update_fields=["status", "last_error", "body"])
             return False
         email.status = Email.Status.SENT
         email.sent_at = now

@@ -180,3 +180,11 @@ def test_a_password_reset_while_mail_is_down_answers(smtp, celery_eager, client,
     assert response.status_code == 302
     assert Email.objects.get(address=user.email).status == Email.Status.PENDING
     assert mail.outbox == []  # nothing went out behind the outbox's back
+
+
+def test_an_address_that_cannot_be_read_counts_as_a_failed_attempt(smtp, celery_eager, queued):
+    email = queued(resolver="no.such.resolver", key="1")
+    email.refresh_from_db()
+    assert email.status == Email.Status.PENDING
+    assert email.attempts == 1 and email.last_error == "LookupError"
+    assert smtp.messages == []
