@@ -57,7 +57,8 @@ def _path(page, live_server):
     return page.url.removeprefix(live_server.url).split("?")[0]
 
 
-def test_sign_up_confirm_sign_in_and_activate_totp(live_server, page, assert_accessible):
+def test_sign_up_confirm_sign_in_and_activate_totp(live_server, page, assert_accessible, celery_eager):
+    # allauth's e-mail goes through the outbox; eager Celery delivers it in this process.
     # 1. Sign up.
     page.goto(f"{live_server.url}/accounts/signup/")
     assert_accessible(page)
