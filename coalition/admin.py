@@ -182,10 +182,7 @@ class ReachReportAdmin(SpreadsheetImportExportMixin, ImportExportModelAdmin):
         "organisation",
         "year",
         "quarter",
-        "participants",
-        "new_participants",
-        "volunteers",
-        "meetings",
+        *ReachReport.FIGURES,
         "is_demo",
     ]
     list_filter = ["year", "quarter", "initiative__organisation__domain", "is_demo"]
