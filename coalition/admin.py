@@ -50,7 +50,6 @@ class MembershipInline(admin.TabularInline):
 class OrganisationEventInline(ReadOnlyHistoryInline):
     model = OrganisationEvent
     fields = ["created_at", "actor", "from_status", "to_status", "note", "changes", "notified_at"]
-    verbose_name_plural = _("history")
 
 
 @admin.register(Organisation)
@@ -108,8 +107,6 @@ class ReferenceAdmin(admin.ModelAdmin):
 
 class InitiativeChangeInline(ReadOnlyHistoryInline):
     model = InitiativeChange
-    fields = ["changed_at", "changed_by", "changes"]
-    verbose_name_plural = _("history")
 
 
 @admin.register(Initiative)
