@@ -50,7 +50,6 @@ class MembershipInline(admin.TabularInline):
 class OrganisationEventInline(ReadOnlyHistoryInline):
     model = OrganisationEvent
     fields = ["created_at", "actor", "from_status", "to_status", "note", "changes", "notified_at"]
-    verbose_name_plural = _("history")
 
 
 @admin.register(Organisation)
@@ -108,8 +107,6 @@ class ReferenceAdmin(admin.ModelAdmin):
 
 class InitiativeChangeInline(ReadOnlyHistoryInline):
     model = InitiativeChange
-    fields = ["changed_at", "changed_by", "changes"]
-    verbose_name_plural = _("history")
 
 
 @admin.register(Initiative)
@@ -182,10 +179,7 @@ class ReachReportAdmin(SpreadsheetImportExportMixin, ImportExportModelAdmin):
         "organisation",
         "year",
         "quarter",
-        "participants",
-        "new_participants",
-        "volunteers",
-        "meetings",
+        *ReachReport.FIGURES,
         "is_demo",
     ]
     list_filter = ["year", "quarter", "initiative__organisation__domain", "is_demo"]

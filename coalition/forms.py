@@ -139,7 +139,7 @@ class ReachReportForm(forms.ModelForm):
 
     class Meta:
         model = ReachReport
-        fields = ["participants", "new_participants", "volunteers", "meetings"]
+        fields = ReachReport.FIGURES
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

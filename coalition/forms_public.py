@@ -4,6 +4,8 @@ so that a search can be bookmarked and shared; choices are named by their codes.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import code_filter
+
 from .constants import InitiativeKind
 from .models import AgeGroup, Domain, Kern
 
@@ -19,31 +21,15 @@ class InitiativeFilterForm(forms.Form):
         help_text=_("Words from the title, the description or the organisation's name."),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    kern = forms.ModelChoiceField(
-        label=_("Village"),
-        queryset=Kern.objects.active(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("All villages"),
-    )
-    age_group = forms.ModelChoiceField(
-        label=_("Age group"),
-        queryset=AgeGroup.objects.active(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("All age groups"),
-    )
+    kern = code_filter(label=_("Village"), queryset=Kern.objects.active(), empty_label=_("All villages"))
+    age_group = code_filter(label=_("Age group"), queryset=AgeGroup.objects.active(), empty_label=_("All age groups"))
     kind = forms.ChoiceField(
         label=_("Kind of activity"),
         choices=[("", _("All kinds")), *InitiativeKind.choices],
         required=False,
     )
-    domain = forms.ModelChoiceField(
-        label=_("Domain of the organisation"),
-        queryset=Domain.objects.active(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("All domains"),
+    domain = code_filter(
+        label=_("Domain of the organisation"), queryset=Domain.objects.active(), empty_label=_("All domains")
     )
     free = forms.BooleanField(label=_("free of charge"), required=False)
     referrals = forms.BooleanField(label=_("open to referrals"), required=False)

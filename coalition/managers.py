@@ -6,6 +6,18 @@ from django.db import models
 from .constants import OrganisationStatus, Role
 
 
+def in_approved_organisation(via: str, user, role) -> models.Q:
+    """Rows whose organisation (reached by the lookup path ``via``) is approved and has
+    ``user`` as a member in ``role``: one condition, so both apply to one membership."""
+    return models.Q(
+        **{
+            f"{via}__status": OrganisationStatus.APPROVED,
+            f"{via}__memberships__user": user,
+            f"{via}__memberships__role": role,
+        }
+    )
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -119,19 +131,11 @@ class InitiativeQuerySet(models.QuerySet):
         """Initiatives the user may edit: those of approved organisations they coordinate."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            organisation__status=OrganisationStatus.APPROVED,
-            organisation__memberships__user=user,
-            organisation__memberships__role=Role.COORDINATOR,
-        ).distinct()
+        return self.filter(in_approved_organisation("organisation", user, Role.COORDINATOR)).distinct()
 
 
 class ReachReportQuerySet(models.QuerySet):
     def managed_by(self, user):
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            initiative__organisation__status=OrganisationStatus.APPROVED,
-            initiative__organisation__memberships__user=user,
-            initiative__organisation__memberships__role=Role.COORDINATOR,
-        ).distinct()
+        return self.filter(in_approved_organisation("initiative__organisation", user, Role.COORDINATOR)).distinct()

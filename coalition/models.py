@@ -403,6 +403,9 @@ class ReachReport(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # The quarter's figures: what the coordinator's form, the import and the admin list show.
+    FIGURES = ["participants", "new_participants", "volunteers", "meetings"]
+
     objects = ReachReportQuerySet.as_manager()
 
     class Meta:

@@ -29,19 +29,7 @@ class OrganisationResource(SpreadsheetResource):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "domain",
-            "kernen",
-            "description",
-            "website",
-            "public_email",
-            "public_phone",
-            "kvk_number",
-            "contribution",
-            "status",
-            "is_signal_handler",
-        ]
+        fields = [*services.ORGANISATION_FIELDS, "status", "is_signal_handler"]
         import_id_fields = ["name"]
 
     select_related = ["domain"]
@@ -159,10 +147,7 @@ class ReachReportResource(SpreadsheetResource):
             "initiative_title",
             "year",
             "quarter",
-            "participants",
-            "new_participants",
-            "volunteers",
-            "meetings",
+            *ReachReport.FIGURES,
         ]
         import_id_fields = ["initiative", "year", "quarter"]
 

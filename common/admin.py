@@ -117,6 +117,10 @@ def _file_error_message(error):
 class ReadOnlyHistoryInline(admin.TabularInline):
     """Append-only history: shown, never added, changed or deleted here."""
 
+    # The columns of a change record (who changed which fields when); an inline of another
+    # kind of history names its own.
+    fields = ["changed_at", "changed_by", "changes"]
+    verbose_name_plural = _("history")
     extra = 0
     can_delete = False
     show_change_link = False

@@ -1,5 +1,6 @@
 """Form helpers every app uses."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 
@@ -10,3 +11,15 @@ def add_form_errors(form, error: ValidationError):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def code_filter(*, label, queryset, empty_label) -> forms.ModelChoiceField:
+    """An optional filter on a reference table (a village, an age group): its value in the
+    address is the row's code, and the empty choice means all of them."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=queryset,
+        to_field_name="code",
+        required=False,
+        empty_label=empty_label,
+    )

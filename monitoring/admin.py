@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
 from common.admin import ReadOnlyHistoryInline, SpreadsheetImportExportMixin
@@ -17,8 +16,6 @@ class TargetAdmin(admin.ModelAdmin):
 
 class ObservationChangeInline(ReadOnlyHistoryInline):
     model = ObservationChange
-    fields = ["changed_at", "changed_by", "changes"]
-    verbose_name_plural = _("history")
 
 
 @admin.register(Observation)

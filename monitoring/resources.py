@@ -32,21 +32,7 @@ class ObservationResource(SpreadsheetResource):
 
     class Meta:
         model = Observation
-        fields = [
-            "id",
-            "target",
-            "year",
-            "kern",
-            "value",
-            "ci_low",
-            "ci_high",
-            "respondents",
-            "left_out",
-            "source",
-            "note",
-            "is_demo",
-            "survey",
-        ]
+        fields = ["id", *services.HISTORY_FIELDS]
         import_id_fields = ["id"]
 
     select_related = ["target", "kern"]

@@ -30,6 +30,16 @@ def _ensure_routing(handler: Organisation):
     RoutingRule.objects.get_or_create(is_default=True, defaults={"organisation": handler})
 
 
+def _demo_details(token: str, kern: str, age: str, note: str) -> dict:
+    """What every demo signal has: its token (loading twice adds nothing), village, age group and note."""
+    return {
+        "submission_token": token,
+        "kern": Kern.objects.get(code=kern),
+        "age_group": AgeGroup.objects.get(code=age),
+        "note": note,
+    }
+
+
 def load(*, filer, filer_organisation, handler_user, handler_organisation) -> int:
     _ensure_routing(handler_organisation)
     created = 0
@@ -40,10 +50,7 @@ def load(*, filer, filer_organisation, handler_user, handler_organisation) -> in
         if Signal.objects.filter(submission_token=token).exists():
             continue
         data = {
-            "submission_token": token,
-            "kern": Kern.objects.get(code=kern),
-            "age_group": AgeGroup.objects.get(code=age),
-            "note": "Demo: fictief signaal om het portaal te laten zien.",
+            **_demo_details(token, kern, age, "Demo: fictief signaal om het portaal te laten zien."),
             "consent": consent,
             "share_with_provider": share,
             "resident_name": f"Demo-inwoner {index}",
@@ -96,10 +103,7 @@ def _load_public() -> int:
         if Signal.objects.filter(submission_token=token).exists():
             continue
         data = {
-            "submission_token": token,
-            "kern": Kern.objects.get(code=kern),
-            "age_group": AgeGroup.objects.get(code=age),
-            "note": "Demo: fictieve melding via het openbare formulier.",
+            **_demo_details(token, kern, age, "Demo: fictieve melding via het openbare formulier."),
             "resident_whereabouts": "" if about_self else "Demo: de flat boven de bakker, 2e verdieping.",
             "reporter_name": "Demo-melder",
             "reporter_phone": "0174 000 001",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coalition.constants import Role
 from coalition.models import AgeGroup, Initiative, Kern
+from common.forms import code_filter
 
 from .constants import MISUSE, ContactWay, SignalStatus
 from .models import Outcome
@@ -19,6 +20,13 @@ from .models import Outcome
 # The queue's status filter: the open signals by default, one status, or everything.
 STATUS_OPEN = ""
 STATUS_ALL = "alle"
+
+
+def _note_field(**kwargs) -> forms.CharField:
+    """The handler's optional note on a step (a contact, the closing)."""
+    return forms.CharField(
+        label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), **kwargs
+    )
 
 
 class QueueFilterForm(forms.Form):
@@ -29,20 +37,8 @@ class QueueFilterForm(forms.Form):
         choices=[(STATUS_OPEN, _("All open signals")), *SignalStatus.choices, (STATUS_ALL, _("All signals"))],
         required=False,
     )
-    kern = forms.ModelChoiceField(
-        label=_("Village"),
-        queryset=Kern.objects.active(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("All villages"),
-    )
-    age_group = forms.ModelChoiceField(
-        label=_("Age group"),
-        queryset=AgeGroup.objects.active(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("All age groups"),
-    )
+    kern = code_filter(label=_("Village"), queryset=Kern.objects.active(), empty_label=_("All villages"))
+    age_group = code_filter(label=_("Age group"), queryset=AgeGroup.objects.active(), empty_label=_("All age groups"))
     overdue = forms.BooleanField(label=_("only overdue signals"), required=False)
     mine = forms.BooleanField(label=_("only signals assigned to me"), required=False)
 
@@ -105,13 +101,7 @@ class LogContactForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose how you had contact."), "invalid_choice": _("Choose a way of contact.")},
     )
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Only what is needed to follow the signal up. The filer never sees it."),
-    )
+    note = _note_field(help_text=_("Only what is needed to follow the signal up. The filer never sees it."))
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"date": timezone.localdate()})
@@ -176,12 +166,7 @@ class CloseForm(forms.Form):
         empty_label=None,
         error_messages={"required": _("Choose an outcome."), "invalid_choice": _("Choose an outcome.")},
     )
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    note = _note_field()
 
     def __init__(self, *args, signal, **kwargs):
         super().__init__(*args, **kwargs)

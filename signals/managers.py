@@ -5,7 +5,8 @@ import datetime
 from django.db import models
 from django.utils import timezone
 
-from coalition.constants import OrganisationStatus, Role
+from coalition.constants import Role
+from coalition.managers import in_approved_organisation
 
 
 def overdue(today: datetime.date | None = None) -> models.Q:
@@ -36,11 +37,7 @@ class SignalQuerySet(models.QuerySet):
         """Signals routed to an approved organisation in which the user is an opvolger."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            handling_organisation__status=OrganisationStatus.APPROVED,
-            handling_organisation__memberships__user=user,
-            handling_organisation__memberships__role=Role.HANDLER,
-        )
+        return self.filter(in_approved_organisation("handling_organisation", user, Role.HANDLER))
 
     def filed_by_user(self, user):
         if not user.is_authenticated:
@@ -58,8 +55,4 @@ class ReferralQuerySet(models.QuerySet):
         """Referrals to initiatives of approved organisations the user coordinates."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            initiative__organisation__status=OrganisationStatus.APPROVED,
-            initiative__organisation__memberships__user=user,
-            initiative__organisation__memberships__role=Role.COORDINATOR,
-        )
+        return self.filter(in_approved_organisation("initiative__organisation", user, Role.COORDINATOR))

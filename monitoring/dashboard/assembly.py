@@ -165,6 +165,21 @@ def coalition_charts(reference: selectors.Reference, data: selectors.Coalition, 
     return [partners, initiatives, reach]
 
 
+def _signals_per(slug, title, description, *, row_header, rows) -> Chart:
+    """A horizontal bar chart of the number of signals per category; ``rows`` are
+    (category, number) pairs."""
+    return count_chart(
+        slug,
+        title,
+        description,
+        row_header=row_header,
+        categories=[category for category, _n in rows],
+        series=[("signals", _("Signals"), PRIMARY)],
+        values=[[n] for _category, n in rows],
+        horizontal=True,
+    )
+
+
 def signal_charts(reference: selectors.Reference, data: selectors.Signals, filters) -> list[Chart]:
     age_groups = _chosen(reference.age_groups, filters.age_group)
     domains = _chosen(reference.domains, filters.domain)
@@ -186,31 +201,25 @@ def signal_charts(reference: selectors.Reference, data: selectors.Signals, filte
     if not filters.domain:
         domain_rows.append((_("No organisation (residents' own reports)"), data.by_domain.get(None, 0)))
     charts.append(
-        count_chart(
+        _signals_per(
             "signals-by-domain",
             _("Signals by the filer's domain"),
             _("Signals by the domain of the partner organisation that filed them."),
             row_header=("domain", _("Domain")),
-            categories=[name for name, _n in domain_rows],
-            series=[("signals", _("Signals"), PRIMARY)],
-            values=[[n] for _name, n in domain_rows],
-            horizontal=True,
+            rows=domain_rows,
         )
     )
     charts.append(
-        count_chart(
+        _signals_per(
             "signals-by-kern",
             _("Signals by village"),
             _("Signals by the village where the resident lives."),
             row_header=("kern", _("Village")),
-            categories=[k.name for k in kernen],
-            series=[("signals", _("Signals"), PRIMARY)],
-            values=[[data.by_kern.get(k.id, 0)] for k in kernen],
-            horizontal=True,
+            rows=[(k.name, data.by_kern.get(k.id, 0)) for k in kernen],
         )
     )
     charts.append(
-        count_chart(
+        _signals_per(
             "signals-by-source",
             _("Signals by source"),
             _(
@@ -218,10 +227,7 @@ def signal_charts(reference: selectors.Reference, data: selectors.Signals, filte
                 "asking for company for themselves (the public form)."
             ),
             row_header=("source", _("Source")),
-            categories=[label for _value, label in Source.choices],
-            series=[("signals", _("Signals"), PRIMARY)],
-            values=[[data.by_source.get(value, 0)] for value, _label in Source.choices],
-            horizontal=True,
+            rows=[(label, data.by_source.get(value, 0)) for value, label in Source.choices],
         )
     )
     charts.append(consent_chart(age_groups, data))
@@ -230,15 +236,12 @@ def signal_charts(reference: selectors.Reference, data: selectors.Signals, filte
     outcome_rows = [(o.name, data.outcomes.get(o.id, 0)) for o in reference.outcomes]
     outcome_rows.append((_("Not closed yet"), data.outcomes.get(None, 0)))
     charts.append(
-        count_chart(
+        _signals_per(
             "outcomes",
             _("Outcomes"),
             _("How the signals filed in the period ended, and how many are still open."),
             row_header=("outcome", _("Outcome")),
-            categories=[name for name, _n in outcome_rows],
-            series=[("signals", _("Signals"), PRIMARY)],
-            values=[[n] for _name, n in outcome_rows],
-            horizontal=True,
+            rows=outcome_rows,
         )
     )
     statuses = ReferralStatus.choices

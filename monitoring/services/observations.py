@@ -14,20 +14,7 @@ from ..models import Observation, ObservationChange
 
 # What an officer enters (the form, the import); the history also shows the rest.
 EDITABLE_FIELDS = ["target", "year", "kern", "value", "ci_low", "ci_high", "respondents", "left_out", "source", "note"]
-HISTORY_FIELDS = [
-    "target",
-    "year",
-    "kern",
-    "value",
-    "ci_low",
-    "ci_high",
-    "respondents",
-    "left_out",
-    "source",
-    "note",
-    "is_demo",
-    "survey",
-]
+HISTORY_FIELDS = [*EDITABLE_FIELDS, "is_demo", "survey"]
 
 
 def snapshot_observation(observation: Observation) -> dict:

@@ -56,30 +56,26 @@ def check_step(signal: Signal, step: str):
 @transaction.atomic
 def take(*, signal_id: int, actor, assignee=None) -> Signal:
     """An opvolger takes a new signal, for themselves or a colleague of the same organisation."""
-    signal = _lock(signal_id, actor)
-    check_step(signal, "take")
-    assignee = _colleague(signal, assignee or actor)
-    previous = signal.status
-    signal.status = SignalStatus.IN_PROGRESS
-    signal.assigned_to = assignee
-    signal.save(update_fields=["status", "assigned_to", "updated_at"])
-    _event(signal, EventKind.TAKEN, actor=actor, from_status=previous)
-    if assignee != actor:
-        _notify(NotificationKind.ASSIGNED, [assignee], signal=signal)
-    return signal
+    return _hand_to(signal_id, actor, assignee or actor, step="take", kind=EventKind.TAKEN)
 
 
 @transaction.atomic
 def assign(*, signal_id: int, actor, assignee) -> Signal:
+    return _hand_to(signal_id, actor, assignee, step="assign", kind=EventKind.ASSIGNED)
+
+
+def _hand_to(signal_id: int, actor, assignee, *, step: str, kind: str) -> Signal:
+    """Take and assign: the signal goes to an opvolger of the handling organisation; a new
+    one (the only status taking starts from) is then in progress."""
     signal = _lock(signal_id, actor)
-    check_step(signal, "assign")
+    check_step(signal, step)
     assignee = _colleague(signal, assignee)
     previous = signal.status
     if signal.status == SignalStatus.NEW:
         signal.status = SignalStatus.IN_PROGRESS
     signal.assigned_to = assignee
     signal.save(update_fields=["status", "assigned_to", "updated_at"])
-    _event(signal, EventKind.ASSIGNED, actor=actor, from_status=previous)
+    _event(signal, kind, actor=actor, from_status=previous)
     if assignee != actor:
         _notify(NotificationKind.ASSIGNED, [assignee], signal=signal)
     return signal

@@ -68,11 +68,8 @@ class SignalCreateView(LoginRequiredMixin, UserPassesTestMixin, FormView):
         return redirect("signals:receipt", pk=signal.pk)
 
 
-class ReceiptView(LoginRequiredMixin, DetailView):
-    """The filer's receipt: the number and what happens next. Anyone else gets 404."""
-
-    template_name = "signals/receipt.html"
-    context_object_name = "signal"
+class FiledSignalsMixin:
+    """The signals this user filed, with only what the filer may see of them."""
 
     def get_queryset(self):
         return (
@@ -81,13 +78,20 @@ class ReceiptView(LoginRequiredMixin, DetailView):
             .only(*FILER_FIELDS)
         )
 
+
+class ReceiptView(LoginRequiredMixin, FiledSignalsMixin, DetailView):
+    """The filer's receipt: the number and what happens next. Anyone else gets 404."""
+
+    template_name = "signals/receipt.html"
+    context_object_name = "signal"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filer_status"] = FILER_STATUS[self.object.status]
         return context
 
 
-class QueueView(ForgivingPaginationMixin, LoginRequiredMixin, ListView):
+class QueueView(ForgivingPaginationMixin, LoginRequiredMixin, FiledSignalsMixin, ListView):
     """/signalen/: the signals this user filed, and the way to the other signal pages
     their roles open."""
 
@@ -96,12 +100,7 @@ class QueueView(ForgivingPaginationMixin, LoginRequiredMixin, ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        return (
-            Signal.objects.filed_by_user(self.request.user)
-            .select_related("kern", "age_group", "handling_organisation")
-            .only(*FILER_FIELDS)
-            .order_by("-created_at", "-pk")
-        )
+        return super().get_queryset().order_by("-created_at", "-pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -186,12 +186,15 @@ class SignalActionView(SignalMixin, View):
     step = ""
     form_class = None
     form_name = ""
+    form_takes_signal = False  # the form's choices depend on the signal
 
     def get(self, request, pk):
         # Reloading the address of a form shown with errors lands on the detail page.
         return redirect("signals:detail", pk=pk)
 
     def get_form(self, signal):
+        if self.form_takes_signal:
+            return self.form_class(self.request.POST, signal=signal)
         return self.form_class(self.request.POST)
 
     def perform(self, signal, data):
@@ -239,9 +242,7 @@ class AssignView(SignalActionView):
     step = "assign"
     form_class = AssignForm
     form_name = "assign_form"
-
-    def get_form(self, signal):
-        return AssignForm(self.request.POST, signal=signal)
+    form_takes_signal = True
 
     def perform(self, signal, data):
         return services.assign(signal_id=signal.pk, actor=self.request.user, assignee=data["assignee"])
@@ -271,9 +272,7 @@ class ReferView(SignalActionView):
     step = "refer"
     form_class = ReferForm
     form_name = "refer_form"
-
-    def get_form(self, signal):
-        return ReferForm(self.request.POST, signal=signal)
+    form_takes_signal = True
 
     def perform(self, signal, data):
         return services.refer(signal_id=signal.pk, actor=self.request.user, initiatives=data["initiatives"])
@@ -291,9 +290,7 @@ class CloseView(SignalActionView):
     step = "close"
     form_class = CloseForm
     form_name = "close_form"
-
-    def get_form(self, signal):
-        return CloseForm(self.request.POST, signal=signal)
+    form_takes_signal = True
 
     def perform(self, signal, data):
         return services.close(signal_id=signal.pk, actor=self.request.user, outcome=data["outcome"], note=data["note"])
