@@ -5,8 +5,8 @@ from functools import cache
 
 import holidays
 
-from coalition.constants import OrganisationStatus, Role
-from coalition.models import Membership
+from coalition.constants import Role
+from coalition.models import Membership, Organisation
 
 from .models import RoutingRule
 
@@ -58,15 +58,18 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
     return _through(end) - _through(start) + whole_years
 
 
+def staffed_signaalpunten():
+    """Approved Signaalpunten with at least one active opvolger: the only ones a signal may go to."""
+    staffed = Membership.objects.with_role(Role.HANDLER).values("organisation_id")
+    return Organisation.objects.signal_handlers().filter(pk__in=staffed)
+
+
 def find_rule(kern_id, age_group_id):
     """The first matching rule in order (empty kern or age group matches anything), else the
     default; only rules whose organisation is an approved Signaalpunt with at least one
     active opvolger count, so that a signal never goes to an organisation nobody works at.
     None: the signal waits for a route (docs/adr/0008)."""
-    staffed = Membership.objects.with_role(Role.HANDLER).values("organisation_id")
-    rules = RoutingRule.objects.filter(
-        organisation__is_signal_handler=True, organisation__status=OrganisationStatus.APPROVED, organisation__in=staffed
-    )
+    rules = RoutingRule.objects.filter(organisation__in=staffed_signaalpunten())
     for rule in rules.order_by("is_default", "position", "pk"):
         if rule.is_default:
             return rule

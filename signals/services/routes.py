@@ -13,7 +13,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coalition.constants import Role
 from coalition.models import User
 
 from .. import routing
@@ -145,13 +144,12 @@ def hand_over(*, organisation, actor, reason: str = "") -> dict:
 
 def routing_problems() -> list[str]:
     """What keeps new signals from reaching anyone, for ``check --deploy`` and ``/healthz``."""
-    from coalition.models import Membership, Organisation
+    from coalition.models import Organisation
 
     from ..models import RoutingRule
 
     problems = []
-    staffed = Membership.objects.with_role(Role.HANDLER).values("organisation_id")
-    signaalpunten = Organisation.objects.signal_handlers().filter(pk__in=staffed)
+    signaalpunten = routing.staffed_signaalpunten()
     if not Organisation.objects.signal_handlers().exists():
         problems.append("no approved Signaalpunt (an organisation marked as signal handler)")
     elif not signaalpunten.exists():
