@@ -102,6 +102,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # survive: while Redis is down the cache reads as empty (common.cache), sessions are read
 # from the database (cached_db) and a report is still stored (docs/adr/0008).
 REDIS_URL = env.str("REDIS_URL", default="")
+# Without Redis the cache, rate limits and the dashboard's cache version live in one
+# process and tasks run inside the request: right for development and for a deliberate
+# single-process install, wrong for several web processes. Production says which it is.
+PORTAL_SINGLE_PROCESS = env.bool("PORTAL_SINGLE_PROCESS", default=False)
+if not REDIS_URL and not DEBUG and not PORTAL_SINGLE_PROCESS:
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set when DEBUG is off. For one web process with tasks run inside "
+        "the request and no shared cache, set PORTAL_SINGLE_PROCESS=true instead."
+    )
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -97,13 +97,21 @@ def test_deploy_checks_say_when_the_database_is_not_migrated(tmp_path):
     assert "portal.E002" in result.stderr and "run migrate first" in result.stderr
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "REDIS_URL"])
 def test_refuses_to_start_without_secrets_when_debug_is_off(tmp_path, missing):
     env = production_env(tmp_path)
     del env[missing]
     result = manage(env, "check")
     assert result.returncode != 0
     assert f"{missing} must be set when DEBUG is off" in result.stderr
+
+
+def test_a_single_process_install_is_chosen_not_fallen_into(tmp_path):
+    env = production_env(tmp_path, PORTAL_SINGLE_PROCESS="true")
+    del env["REDIS_URL"]
+    result = manage(env, "shell", "-c", "from django.conf import settings; print(settings.CELERY_TASK_ALWAYS_EAGER)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True"  # tasks run inside the request
 
 
 def test_production_responses_carry_security_headers(tmp_path):
