@@ -55,10 +55,15 @@ setup: $(VENV)/.runtime.stamp $(VENDOR_FILES)
 
 setup-dev: $(VENV)/.dev.stamp $(VENDOR_FILES)
 
-run: setup
+# A checkout used with make run is a development checkout: .env says so for every later
+# manage.py command (never overwritten, git-ignored). Links in e-mails follow PORT.
+.env:
+	printf '%s\n' '# Written by make run for local development; delete it or edit it as you like.' 'DEBUG=true' > $@
+
+run: setup .env
 	$(DEV_ENV) $(MANAGE) migrate --noinput
 	$(DEV_ENV) $(MANAGE) loaddemo
-	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
+	$(DEV_ENV) SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # The suite runs in TEST_WORKERS processes (pytest-xdist; 0 runs it in this process).
 # Each worker has its own test database and Redis database (westland/settings_test.py).
