@@ -216,6 +216,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 # The public intake refuses a report sent sooner than this after the form was opened.
 PUBLIC_INTAKE_MIN_SECONDS = env.int("PUBLIC_INTAKE_MIN_SECONDS", default=8)
+# An opened intake form can be sent for this long (a day): an older one is refused with a
+# fresh form, so a harvested start time cannot be replayed for ever.
+PUBLIC_INTAKE_MAX_AGE_SECONDS = env.int("PUBLIC_INTAKE_MAX_AGE_SECONDS", default=24 * 60 * 60)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Eén tegen eenzaamheid Westland"
 # Roles that see residents' personal data or approve partners must use TOTP.
