@@ -282,11 +282,13 @@ PORTAL_IDLE_SESSION_SECONDS = env.int("PORTAL_IDLE_SESSION_SECONDS", default=30 
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = SITE_USES_HTTPS
 SECURE_SSL_REDIRECT = SITE_USES_HTTPS and env.bool("SECURE_SSL_REDIRECT", default=True)
-BEHIND_PROXY = env.bool("BEHIND_PROXY", default=True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
-# The rate limits (sign-in, the public intake) count per client address: behind the load
-# balancer that is the address it appends to X-Forwarded-For, not its own.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
+# Forwarded headers are a client's own words unless a proxy of ours wrote them: they are
+# trusted only when the operator says how many proxies stand in front (0: none, as under
+# make serve). Behind the load balancer the rate limits (sign-in, the public intake) count
+# the address it appends to X-Forwarded-For, and X-Forwarded-Proto says HTTPS.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if SITE_USES_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SITE_USES_HTTPS
 SECURE_HSTS_PRELOAD = SITE_USES_HTTPS

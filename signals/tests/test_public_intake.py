@@ -513,6 +513,18 @@ def test_behind_the_load_balancer_the_limit_counts_the_residents_address(client,
     assert (first.status_code, other.status_code, again.status_code) == (302, 302, 429)
 
 
+def test_without_a_declared_proxy_a_made_up_forwarded_address_changes_nothing(client, signaalpunt, settings):
+    # Found by a probe: with a proxy trusted by default, reports were stored after the limit
+    # had answered 429, each with another made-up X-Forwarded-For.
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "public_intake": "1/h/ip"}
+    assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == 0  # the default
+    first = client.post(START, complete(opened(client)), HTTP_X_FORWARDED_FOR="198.51.100.7")
+    spoofed = [client.post(START, complete(opened(client)), HTTP_X_FORWARDED_FOR=f"203.0.113.{n}") for n in range(3)]
+    assert first.status_code == 302
+    assert [response.status_code for response in spoofed] == [429, 429, 429]
+    assert Signal.objects.count() == 1
+
+
 def test_switching_to_myself_drops_the_description_of_someones_home(client, signaalpunt):
     meta = opened(client)
     # Step 2 was filled in for someone else; then the person goes back and chooses "myself".

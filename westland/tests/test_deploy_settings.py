@@ -49,6 +49,7 @@ def production_env(tmp_path, **overrides):
             "ALLOWED_HOSTS": "eenzaamheid.westland.example",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
             "REDIS_URL": "redis://127.0.0.1:6379/15",
+            "TRUSTED_PROXY_COUNT": "1",  # behind the municipality's TLS-terminating load balancer
             "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "EMAIL_URL": "smtp+tls://mailer@smtp.westland.example:587",
             "STATIC_ROOT": str(tmp_path / "static"),
@@ -104,6 +105,12 @@ def test_refuses_to_start_without_secrets_when_debug_is_off(tmp_path, missing):
     result = manage(env, "check")
     assert result.returncode != 0
     assert f"{missing} must be set when DEBUG is off" in result.stderr
+
+
+def test_https_without_a_declared_proxy_is_warned_about(tmp_path):
+    result = manage(production_env(tmp_path, TRUSTED_PROXY_COUNT="0"), "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "portal.W002" in result.stderr
 
 
 def test_a_single_process_install_is_chosen_not_fallen_into(tmp_path):
