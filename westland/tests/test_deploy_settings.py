@@ -141,6 +141,8 @@ def test_production_responses_carry_security_headers(tmp_path):
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
+    denied = dict(part.strip().split("=", 1) for part in headers["Permissions-Policy"].split(","))
+    assert {denied[feature] for feature in ("camera", "microphone", "geolocation", "payment", "usb")} == {"()"}
     assert report["cookies"]["csrftoken"] == {"secure": True, "httponly": True}
     assert report["session_cookie_secure"] and report["session_cookie_httponly"]
     # Off by default only while DEBUG is on.

@@ -674,6 +674,8 @@ def test_every_url_answers_each_role_as_the_matrix_says(world, role):
         shown = [secret for secret in secrets if secret in body_of(response)]
         if shown:
             showed_personal_data.append(pattern.key)
+        if (shown or role != "anonymous") and "no-store" not in response.get("Cache-Control", ""):
+            problems.append(f"{where}: no 'Cache-Control: no-store', so a browser or proxy may keep the page")
         if shown and role not in SEES_PERSONAL_DATA:
             problems.append(f"{where}: shows a resident's personal data {shown} to a role that must not see it")
         elif shown and ContactDetailsView.objects.count() == audit_rows:
