@@ -16,7 +16,7 @@ import time
 from celery import bootsteps
 from celery.beat import PersistentScheduler
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connection
 from django.db.models import DurationField, ExpressionWrapper, F
 from django.db.models.functions import Now
 
@@ -35,8 +35,10 @@ def record(kind: str) -> None:
     logged, never raised: the process goes on, and its heartbeat simply grows old."""
     from .models import Heartbeat
 
-    # A long-lived process (not a request): drop a connection that broke or expired.
-    close_old_connections()
+    # A long-lived process (not a request): drop a connection that broke or expired
+    # (never inside a transaction, which that would end: a test's).
+    if not connection.in_atomic_block:
+        close_old_connections()
     try:
         if not Heartbeat.objects.filter(kind=kind).update(seen_at=Now()):
             Heartbeat.objects.get_or_create(kind=kind, defaults={"seen_at": Now()})
