@@ -145,6 +145,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": celery_visibility_timeo
 if celery_visibility_timeout < 100:
     CELERY_BROKER_TRANSPORT_OPTIONS |= {"unacked_restore_interval": 1, "unacked_restore_throttle": 1}
 CELERY_TIMEZONE = "Europe/Amsterdam"
+# Beat's scheduler: Celery's own, which also records beat's heartbeat (common.heartbeat).
+# Its schedule file (when each periodic task last ran) belongs to one checkout: by default
+# in the project folder; `celery beat --schedule PATH` overrides this setting.
+CELERY_BEAT_SCHEDULER = "common.heartbeat:HeartbeatScheduler"
+CELERY_BEAT_SCHEDULE_FILENAME = env.str("CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "celerybeat-schedule"))
+# The worker and beat each record a heartbeat in the database this often; /healthz answers
+# 503 once either is older than the maximum age (docs/adr/0009).
+PORTAL_HEARTBEAT_SECONDS = env.float("PORTAL_HEARTBEAT_SECONDS", default=15)
+PORTAL_HEARTBEAT_MAX_AGE_SECONDS = env.float("PORTAL_HEARTBEAT_MAX_AGE_SECONDS", default=60)
+if PORTAL_HEARTBEAT_MAX_AGE_SECONDS <= 2 * PORTAL_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured("PORTAL_HEARTBEAT_MAX_AGE_SECONDS must be more than twice PORTAL_HEARTBEAT_SECONDS.")
 # Periodic work. A test imports every task path listed here.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {

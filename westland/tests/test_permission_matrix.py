@@ -586,6 +586,11 @@ def sign_in(client: Client, user, role: str):
 @pytest.fixture
 def world(settings):
     settings.PORTAL_ENFORCE_MFA = True
+    # A running portal: its worker and beat work, so /healthz answers 200 without eager Celery too.
+    from common import heartbeat
+
+    heartbeat.record(heartbeat.WORKER)
+    heartbeat.record(heartbeat.BEAT)
     return build_world()
 
 
