@@ -473,7 +473,8 @@ MATRIX: dict[str, Page] = {
     ),
     "admin:logout": Page(url("admin:logout"), {**everyone(to("/admin/")), "administrator": NOT_ALLOWED}),
     # Django's own password form, beside allauth's: reachable for administrators only.
-    "admin:password_change": Page(url("admin:password_change"), admin_only(OK)),
+    # allauth's password change (rate limited), not the admin's own.
+    "admin:password_change": Page(url("admin:password_change"), admin_only(to("/accounts/password/change/"))),
     "admin:password_change_done": Page(url("admin:password_change_done"), admin_only(OK)),
     "admin:autocomplete": Page(url("admin:autocomplete"), admin_only(FORBIDDEN)),  # no field named
     "admin:jsi18n": Page(url("admin:jsi18n"), admin_only(OK)),

@@ -110,3 +110,20 @@ def test_behind_a_declared_proxy_the_limit_counts_each_client_of_it(client, sett
         client.post(LOGIN, {"login": "", "password": ""}, HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy).status_code
         == 200
     )
+
+
+def test_failing_on_purpose_elsewhere_does_not_lock_a_person_out(client):
+    # Found by a probe: five failures for an account, from anywhere, locked its owner out.
+    user = UserFactory()
+    for _attempt in range(allowed(rate_for("login_failed", "key"))):
+        client.post(LOGIN, {"login": user.email, "password": "fout-wachtwoord-2028"}, REMOTE_ADDR="203.0.113.9")
+    locked = client.post(LOGIN, {"login": user.email, "password": PASSWORD}, REMOTE_ADDR="203.0.113.9")
+    assert "Te veel inlogpogingen" in locked.content.decode()  # the guessing address stays refused
+    owner = client.post(LOGIN, {"login": user.email, "password": PASSWORD}, REMOTE_ADDR="198.51.100.20")
+    assert owner.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_the_admin_password_change_is_allauths_rate_limited_one(client, administrator):
+    client.force_login(administrator)
+    response = client.get("/admin/password_change/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/password/change/"
