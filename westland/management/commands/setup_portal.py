@@ -200,7 +200,7 @@ class Command(BaseCommand):
                 "--handler-email ADDRESS"
             )
         else:
-            write("  2. New signals reach a Signaalpunt with an active opvolger; opvolgers set up an authenticator app too.")
+            write("  2. New signals reach a Signaalpunt with an active opvolger (who sets up TOTP too).")
         write("  3. python manage.py check --deploy   (passes once a signal would reach someone)")
         write(f"  4. {settings.SITE_URL}/healthz answers 200 while database, cache and broker answer; its")
         write('     "routing" part says whether a new signal reaches someone.')
