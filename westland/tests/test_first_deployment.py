@@ -38,7 +38,9 @@ def test_from_an_empty_database_to_a_signal_in_the_opvolgers_queue(tmp_path, smt
         env = production_env(
             tmp_path,
             DATABASE_URL=database_url,
-            REDIS_URL="",  # e-mails are handed to the SMTP server as the command commits
+            # One process, tasks run inside it: the e-mails reach the SMTP server as the command commits.
+            REDIS_URL="",
+            PORTAL_SINGLE_PROCESS="true",
             EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}",
             SITE_URL="http://testserver",
             ALLOWED_HOSTS="testserver",
