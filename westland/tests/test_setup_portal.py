@@ -127,3 +127,16 @@ def test_print_link_prints_a_link_that_works_once_and_sends_nothing(client):
     client.logout()
     again = client.get(link, follow=True)
     assert b'name="password1"' not in again.content
+
+
+def test_an_existing_account_is_made_beheerder_and_keeps_its_password():
+    from coalition.tests.factories import PASSWORD, UserFactory
+
+    person = UserFactory(email="beheer@westland.example")
+    output = setup_portal("--email", "beheer@westland.example")
+    person.refresh_from_db()
+    assert person.is_staff and person.is_superuser
+    assert person.check_password(PASSWORD)
+    assert not Email.objects.filter(recipient=person).exists()  # they sign in as before
+    assert "Created: beheerder beheer@westland.example (an existing account, now beheerder)" in output
+    assert "signs in at" in output

@@ -70,19 +70,20 @@ class Command(BaseCommand):
         self.print_link = options["print_link"]
         admin_email = self._address(options["email"], "PORTAL_ADMIN_EMAIL", "E-mail address of the first beheerder")
         name = options["organisation"] or os.environ.get("PORTAL_SIGNAALPUNT_NAME") or "Signaalpunt Westland"
+        # Everything is asked before the transaction starts: no transaction waits for a person.
+        handler_email = self._address(
+            options["handler_email"],
+            "PORTAL_HANDLER_EMAIL",
+            "E-mail address of the first opvolger (empty: add one later)",
+            required=False,
+            ask=not Membership.objects.with_role(Role.HANDLER).filter(organisation__name=name).exists(),
+        )
         self.changed = False
         self.links = []
         with transaction.atomic():
             admin = self._beheerder(admin_email)
             signaalpunt = self._signaalpunt(name, admin)
             self._default_route(signaalpunt)
-            handler_email = self._address(
-                options["handler_email"],
-                "PORTAL_HANDLER_EMAIL",
-                "E-mail address of the first opvolger (empty: add one later)",
-                required=False,
-                ask=not Membership.objects.with_role(Role.HANDLER, signaalpunt).exists(),
-            )
             if handler_email:
                 self._opvolger(handler_email, signaalpunt)
             routed = routes.route_waiting(note=_("Routed when the portal was set up")) if self.changed else 0
@@ -139,7 +140,8 @@ class Command(BaseCommand):
         if promoted:
             user.is_staff = user.is_superuser = True
             user.save(update_fields=["is_staff", "is_superuser"])
-        self._report(created or promoted, f"beheerder {email}{' (an existing account, now beheerder)' * promoted}")
+        note = " (an existing account, now beheerder)" if promoted else ""
+        self._report(created or promoted, f"beheerder {email}{note}")
         return user
 
     def _signaalpunt(self, name: str, admin: User) -> Organisation:
