@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from coalition.constants import OrganisationStatus, Role
 from coalition.models import Membership, Organisation, User
-from coalition.tests.factories import OrganisationFactory
+from coalition.tests.factories import PASSWORD, OrganisationFactory, UserFactory
 from common.models import Email
 from signals import routing
 from signals.models import RoutingRule
@@ -130,8 +130,6 @@ def test_print_link_prints_a_link_that_works_once_and_sends_nothing(client):
 
 
 def test_an_existing_account_is_made_beheerder_and_keeps_its_password():
-    from coalition.tests.factories import PASSWORD, UserFactory
-
     person = UserFactory(email="beheer@westland.example")
     output = setup_portal("--email", "beheer@westland.example")
     person.refresh_from_db()
