@@ -1,9 +1,10 @@
 """Encryption at rest for residents' personal data.
 
 A small text field on cryptography's MultiFernet: the database column only ever holds
-Fernet tokens. Keys come from settings.FIELD_ENCRYPTION_KEYS, newest first; every key
-still decrypts, so a key is rotated by putting a new one in front and re-saving rows
-(``python manage.py rotate_encryption``) before the old one is dropped.
+Fernet tokens. Keys come from settings.FIELD_ENCRYPTION_KEYS: the first encrypts, every
+one decrypts. A key is rotated in four steps (docs/operations.md): the new one is added
+after the old, then put first, the rows are re-encrypted (``manage.py rotate_encryption``)
+and only then is the old key dropped.
 """
 
 from functools import cache

@@ -23,6 +23,9 @@ _DEV_SECRET_KEY = "django-insecure-development-only-never-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY or (SECRET_KEY == _DEV_SECRET_KEY and not DEBUG):
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+# Older signing keys still accepted while SECRET_KEY is rotated (docs/operations.md), so
+# that sessions and password-reset links made with the old key keep working meanwhile.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
