@@ -112,7 +112,7 @@ bench: setup-dev
 		$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 # Production-like: every value comes from the environment (DEBUG off). web, worker and beat
-# run under supervisord (deploy/supervisord.conf), which starts again whatever dies. Their
+# run under supervisord (westland/deploy/supervisord.conf), which starts again whatever dies. Their
 # state (pid files, sockets, the beat schedule) is in SERVE_DIR, one per checkout, so two
 # checkouts can serve side by side (each with its own PORT, database and Redis database);
 # a second `make serve` in the same checkout is refused by supervisord.
@@ -122,16 +122,17 @@ WORKER_CONCURRENCY ?= 2
 GUNICORN_ARGS ?=
 SERVE_ENV = SERVE_DIR=$(SERVE_DIR) VENV=$(CURDIR)/$(VENV) PORT=$(PORT) WEB_CONCURRENCY=$${WEB_CONCURRENCY:-3} \
 	WORKER_CONCURRENCY=$(WORKER_CONCURRENCY) GUNICORN_ARGS="$(GUNICORN_ARGS)"
+serve: export DEBUG := $(or $(DEBUG),false)
 serve: setup
 	$(MANAGE) collectstatic --noinput
 	$(MANAGE) migrate --noinput
 	mkdir -p $(SERVE_DIR)
-	$(SERVE_ENV) exec $(VENV)/bin/supervisord --configuration deploy/supervisord.conf
+	$(SERVE_ENV) exec $(VENV)/bin/supervisord --configuration westland/deploy/supervisord.conf
 
 # The processes of a running `make serve` in this checkout: make serve-ctl CMD=status, CMD="restart web".
 CMD ?= status
 serve-ctl:
-	$(SERVE_ENV) $(VENV)/bin/supervisorctl --configuration deploy/supervisord.conf $(CMD)
+	$(SERVE_ENV) $(VENV)/bin/supervisorctl --configuration westland/deploy/supervisord.conf $(CMD)
 
 # Load test (not in CI): locust in a virtualenv of its own; see benchmarks/load/run.py.
 LOAD_VENV := .venv-load
