@@ -6,9 +6,10 @@ reset therefore never fails because mail is down (docs/adr/0008)."""
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.core.internal.ratelimit import get_ip
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib.sites.shortcuts import get_current_site
 
-from common import outbox
+from common import crypto, outbox
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -32,3 +33,18 @@ class AccountAdapter(DefaultAccountAdapter):
         meets the per-address limit, the password rules and, for every role that sees
         residents' data, the second factor (docs/security.md)."""
         return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{get_ip(request)}"
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Second-factor secrets (the TOTP key, the recovery codes' seed) are encrypted at rest
+    with the keys that protect residents' data: a database backup alone holds no one's
+    second factor (docs/security.md). ``rotate_encryption`` re-encrypts them too."""
+
+    # Which value of an authenticator's data allauth passes through encrypt(), by type.
+    SECRET_KEYS = {"totp": "secret", "recovery_codes": "seed"}
+
+    def encrypt(self, text: str) -> str:
+        return crypto.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return crypto.decrypt(encrypted_text)

@@ -558,6 +558,8 @@ ADMIN_EXCEPTIONS = {
     "admin:monitoring_survey_add": FORBIDDEN,
     # The outbox is written by the portal's changes, never by hand.
     "admin:common_email_add": FORBIDDEN,
+    # A second factor is set up by its owner (allauth), never added by a beheerder.
+    "admin:mfa_authenticator_add": FORBIDDEN,
 }
 
 

@@ -1,4 +1,5 @@
-"""Re-encrypt residents' personal data with the newest key in FIELD_ENCRYPTION_KEYS.
+"""Re-encrypt residents' personal data and the second-factor secrets of accounts with the
+newest key in FIELD_ENCRYPTION_KEYS.
 
 Rotation without a process that cannot read (docs/operations.md, "Rotating the encryption
 key"): 1. add the new key *after* the old one in every process and restart them; 2. put
@@ -10,11 +11,13 @@ A value changed by the portal while this command runs is not overwritten (the up
 only applies while the column still holds what was read); the count at the end says
 whether anything still needs an older key."""
 
+from allauth.mfa.models import Authenticator
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from coalition.adapters import MFAAdapter
 from signals.fields import EncryptedTextField, fernet
 from signals.models import ContactMoment, Signal, SignalEvent
 
@@ -52,6 +55,29 @@ def _newest_reads(newest: Fernet, token: str) -> bool:
     return True
 
 
+def _rotate_second_factors(newest: Fernet, *, change: bool) -> tuple[int, int]:
+    """The same for the encrypted secret of every second factor (coalition.adapters)."""
+    rotated = remaining = 0
+    for pk, kind, data in Authenticator.objects.filter(type__in=MFAAdapter.SECRET_KEYS).values_list(
+        "pk", "type", "data"
+    ):
+        key = MFAAdapter.SECRET_KEYS[kind]
+        if not data.get(key) or _newest_reads(newest, data[key]):
+            continue
+        if not change:
+            remaining += 1
+            continue
+        with transaction.atomic():
+            authenticator = Authenticator.objects.select_for_update().get(pk=pk)
+            try:
+                authenticator.data[key] = fernet().rotate(authenticator.data[key].encode("ascii")).decode("ascii")
+            except InvalidToken as exc:
+                raise CommandError(f"The {kind} of authenticator {pk} reads with none of the keys.") from exc
+            authenticator.save(update_fields=["data"])
+            rotated += 1
+    return rotated, remaining
+
+
 def rotate(*, change: bool) -> tuple[int, int]:
     """Re-encrypt (when ``change``) what the newest key cannot read; returns (re-encrypted,
     values the newest key alone still cannot read)."""
@@ -76,7 +102,8 @@ def rotate(*, change: bool) -> tuple[int, int]:
                             ) from exc
                         cursor.execute(update, [new, pk, token])
                         rotated += cursor.rowcount
-    return rotated, remaining
+    factors_rotated, factors_remaining = _rotate_second_factors(newest, change=change)
+    return rotated + factors_rotated, remaining + factors_remaining
 
 
 class Command(BaseCommand):
