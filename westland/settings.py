@@ -181,11 +181,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "signals.tasks.erase_expired_personal_data",
         "schedule": crontab(hour=2, minute=15),
     },
+    "erase-old-audit-rows": {
+        "task": "signals.tasks.erase_old_audit_rows",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "close-unused-accounts": {
+        "task": "coalition.tasks.close_unused_accounts",
+        "schedule": crontab(hour=2, minute=45),
+    },
     "warm-monitoring-caches": {
         "task": "monitoring.tasks.warm_caches",
         "schedule": crontab(hour=4, minute=30),
     },
 }
+
+# Retention (docs/security.md): the audit log of views of contact details, and accounts
+# nobody signed in to, are kept this many days (two years), then deleted or closed.
+PORTAL_AUDIT_RETENTION_DAYS = env.int("PORTAL_AUDIT_RETENTION_DAYS", default=730)
+PORTAL_ACCOUNT_RETENTION_DAYS = env.int("PORTAL_ACCOUNT_RETENTION_DAYS", default=730)
 
 # Accounts
 AUTH_USER_MODEL = "coalition.User"
