@@ -101,7 +101,6 @@ def config(level: str = "INFO", log_format: str = "plain") -> dict:
     if log_format not in FORMATS:
         raise ValueError(f"LOG_FORMAT must be one of {', '.join(FORMATS)}, not {log_format!r}")
     level = level.upper()
-    quiet = "WARNING" if level != "DEBUG" else "INFO"
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -124,8 +123,9 @@ def config(level: str = "INFO", log_format: str = "plain") -> dict:
             "django": {"handlers": [], "level": level, "propagate": True},
             "django.server": {"handlers": [], "level": level, "propagate": True},
             "django.db.backends": {"handlers": [], "level": "INFO", "propagate": True},
-            # django-guid says at INFO, on every request, that it made an id.
-            "django_guid": {"handlers": [], "level": quiet, "propagate": True},
+            # django-guid says at INFO, on every request and before the id is set, that it
+            # made one; its warning about a refused X-Request-ID stays.
+            "django_guid": {"handlers": [], "level": "WARNING", "propagate": True},
             "gunicorn.error": {"handlers": [], "level": level, "propagate": True},
             "gunicorn.access": {"handlers": [], "level": "INFO", "propagate": True},
         },
