@@ -9,7 +9,7 @@ import os
 from contextvars import ContextVar
 
 from celery import Celery
-from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun
+from celery.signals import before_task_publish, celeryd_init, setup_logging, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "westland.settings")
 
@@ -25,13 +25,18 @@ _before_task: ContextVar = ContextVar("westland_before_task", default=None)
 
 
 @setup_logging.connect
+@celeryd_init.connect
 def use_django_logging(**kwargs):
-    """Connected, this keeps Celery from configuring logging itself (its own format, the root logger)."""
+    """Connected to setup_logging, this keeps Celery from configuring logging itself (its
+    own format, the root logger). At celeryd_init too, so that the worker's first warnings
+    (Python warnings, as logged lines) are already in the one format."""
+    import logging
     from logging.config import dictConfig
 
     from django.conf import settings
 
     dictConfig(settings.LOGGING)
+    logging.captureWarnings(True)
 
 
 @before_task_publish.connect
