@@ -2,7 +2,8 @@
 
 An error reaches the service with its request id (tag ``request_id``, the same id as in
 the log lines) and without anything that could be a resident's personal data: the SDK
-is told to send no personal data, no request bodies and no local variables, and
+is told to collect no personal data (``data_collection``, which replaces
+``send_default_pii=False`` in sentry-sdk 2.75), no request bodies and no local variables, and
 ``scrub`` removes on top of that whatever an integration still attached (cookies,
 headers other than a few harmless ones, the query string, the user, breadcrumb data) and
 masks e-mail addresses and phone numbers in exception messages.
@@ -10,21 +11,10 @@ masks e-mail addresses and phone numbers in exception messages.
 
 from __future__ import annotations
 
-import re
+from westland.logs import mask
 
 # Request headers that say nothing about a person; every other one is dropped.
 KEPT_HEADERS = {"accept", "accept-language", "content-length", "content-type", "host", "user-agent", "x-request-id"}
-FILTERED = "[Filtered]"
-_EMAIL = re.compile(r"[^\s@'\"<>()]+@[^\s@'\"<>()]+")
-# Dutch numbers as typed: 0174 123 456, 06-12345678, +31 6 1234 5678 (seven digits or more).
-_PHONE = re.compile(r"\+?\d[\d \-().]{5,}\d")
-
-
-def mask(text):
-    """``text`` with e-mail addresses and phone numbers replaced by ``[Filtered]``."""
-    if not isinstance(text, str):
-        return text
-    return _PHONE.sub(FILTERED, _EMAIL.sub(FILTERED, text))
 
 
 def _scrub_request(request: dict) -> None:
@@ -84,8 +74,19 @@ def init(dsn: str, environment: str = "production", release: str | None = None) 
         environment=environment,
         release=release or None,
         integrations=[DjangoIntegration(), CeleryIntegration()],
-        send_default_pii=False,
-        include_local_variables=False,
+        # send_default_pii=False, as sentry-sdk 2.75 asks for it (send_default_pii is
+        # deprecated there): no user, cookies, bodies, query strings, SQL parameters, task
+        # arguments or local variables; of the headers only the harmless ones.
+        data_collection={
+            "user_info": False,
+            "cookies": {"mode": "off"},
+            "http_headers": {"request": {"mode": "allowlist", "terms": sorted(KEPT_HEADERS)}},
+            "http_bodies": [],
+            "url_query_params": {"mode": "off"},
+            "database_query_data": False,
+            "queues": False,
+            "stack_frame_variables": False,
+        },
         max_request_body_size="never",
         before_send=scrub,
         traces_sample_rate=0.0,

@@ -18,6 +18,7 @@ up, so it imports nothing of Django.
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from django_guid.context import guid
@@ -29,8 +30,24 @@ NO_REQUEST = "-"
 # query string (a search may hold a name), no referrer (it may hold a query string).
 ACCESS_LOG_FORMAT = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
 REQUEST_ID_HEADER = "X-Request-ID"
+FILTERED = "[Filtered]"
+_EMAIL = re.compile(r"[^\s@'\"<>()]+@[^\s@'\"<>()]+")
+# Dutch numbers as typed: 0174 123 456, 06-12345678, +31 6 1234 5678 (seven digits or more).
+# Not inside a longer token, so a signal number (S-2026-000123) stays readable.
+_PHONE = re.compile(r"(?<![\w-])\+?\d[\d \-().]{5,}\d(?![\w-])")
 # gunicorn's name for that response header in the access log's atoms.
 _ACCESS_REQUEST_ID = f"{{{REQUEST_ID_HEADER.lower()}}}o"
+
+
+def mask(text):
+    """``text`` with e-mail addresses and phone numbers replaced by ``[Filtered]``.
+
+    For the text of an exception (in a log line, in an error report): its message may quote
+    the data it failed on. Numbers of seven digits or more are masked too, dates among them.
+    """
+    if not isinstance(text, str):
+        return text
+    return _PHONE.sub(FILTERED, _EMAIL.sub(FILTERED, text))
 
 
 def utc_timestamp(record: logging.LogRecord) -> str:
@@ -63,6 +80,9 @@ class PlainFormatter(logging.Formatter):
     def formatTime(self, record, datefmt=None):  # noqa: N802 - logging's name
         return utc_timestamp(record)
 
+    def formatException(self, ei):  # noqa: N802 - logging's name
+        return mask(super().formatException(ei))
+
     def format(self, record: logging.LogRecord) -> str:
         if not hasattr(record, "request_id"):
             record.request_id = NO_REQUEST
@@ -83,6 +103,9 @@ class JsonLineFormatter(JsonFormatter):
 
     def formatTime(self, record, datefmt=None):  # noqa: N802 - logging's name
         return utc_timestamp(record)
+
+    def formatException(self, ei):  # noqa: N802 - logging's name
+        return mask(super().formatException(ei))
 
     def process_log_record(self, log_data):
         log_data = {key: log_data[key] for key in self.KEYS if key in log_data}
