@@ -119,7 +119,8 @@ def config(level: str = "INFO", log_format: str = "plain") -> dict:
     Everything goes to one handler on standard error. Django's own handlers are replaced:
     its console handler would print a second line in another format, and its mail_admins
     handler would e-mail a failing request with everything that was posted. SQL queries
-    (``django.db.backends`` at DEBUG, with their parameters) are never logged.
+    (``django.db.backends`` at DEBUG, with their parameters) and template contexts
+    (``django.template`` at DEBUG) are never logged, whatever LOG_LEVEL says.
     """
     if log_format not in FORMATS:
         raise ValueError(f"LOG_FORMAT must be one of {', '.join(FORMATS)}, not {log_format!r}")
@@ -146,6 +147,8 @@ def config(level: str = "INFO", log_format: str = "plain") -> dict:
             "django": {"handlers": [], "level": level, "propagate": True},
             "django.server": {"handlers": [], "level": level, "propagate": True},
             "django.db.backends": {"handlers": [], "level": "INFO", "propagate": True},
+            # At DEBUG it logs every missing template variable with the context's repr.
+            "django.template": {"handlers": [], "level": "INFO", "propagate": True},
             # django-guid says at INFO, on every request and before the id is set, that it
             # made one; its warning about a refused X-Request-ID stays.
             "django_guid": {"handlers": [], "level": "WARNING", "propagate": True},
