@@ -120,7 +120,8 @@ def config(level: str = "INFO", log_format: str = "plain") -> dict:
     its console handler would print a second line in another format, and its mail_admins
     handler would e-mail a failing request with everything that was posted. SQL queries
     (``django.db.backends`` at DEBUG, with their parameters) and template contexts
-    (``django.template`` at DEBUG) are never logged, whatever LOG_LEVEL says.
+    (``django.template`` at DEBUG) and rows of an import (``import_export`` at DEBUG) are
+    never logged, whatever LOG_LEVEL says.
     """
     if log_format not in FORMATS:
         raise ValueError(f"LOG_FORMAT must be one of {', '.join(FORMATS)}, not {log_format!r}")
@@ -149,6 +150,8 @@ def config(level: str = "INFO", log_format: str = "plain") -> dict:
             "django.db.backends": {"handlers": [], "level": "INFO", "propagate": True},
             # At DEBUG it logs every missing template variable with the context's repr.
             "django.template": {"handlers": [], "level": "INFO", "propagate": True},
+            # At DEBUG it logs the cell values of an import row it could not read.
+            "import_export": {"handlers": [], "level": "INFO", "propagate": True},
             # django-guid says at INFO, on every request and before the id is set, that it
             # made one; its warning about a refused X-Request-ID stays.
             "django_guid": {"handlers": [], "level": "WARNING", "propagate": True},

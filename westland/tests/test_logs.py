@@ -66,6 +66,18 @@ def test_a_plain_record_is_one_line_with_the_traceback_folded_onto_it():
     assert rest.endswith("KeyError: 'missing'")
 
 
+@pytest.mark.parametrize("log_format", logs.FORMATS)
+def test_a_logged_exception_loses_the_addresses_and_phone_numbers_its_message_quotes(log_format):
+    with captured_log(log_format) as log:
+        try:
+            raise ValueError("Key (email)=(jannie@voorbeeld.nl) exists; phone 0174 555 123; signal S-2026-000123")
+        except ValueError:
+            logger.exception("Could not save")
+
+    assert "jannie@voorbeeld.nl" not in log.text and "0174 555 123" not in log.text
+    assert "ValueError: Key (email)=([Filtered]) exists; phone [Filtered]; signal S-2026-000123" in log.text
+
+
 @pytest.mark.parametrize(
     ("utc", "expected"),
     [
