@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import urllib.request
 import uuid
 
@@ -17,6 +16,7 @@ from django.db import connection
 
 from benchmarks.load.faults import free_port
 from signals.tests.test_concurrency_and_broker import _database_url
+from signals.tests.test_concurrency_and_broker import _wait_for as wait_for
 from signals.tests.test_public_intake import START, complete, opened
 from westland.tests.services import require
 from westland.tests.test_logs import PLAIN_LINE, UTC_ISO_8601
@@ -50,15 +50,6 @@ def stop(process):
     if process.poll() is None:
         os.killpg(process.pid, 15)
     process.wait(30)
-
-
-def wait_for(condition, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 # What Celery's worker prints itself (not through logging) when it is stopped.
