@@ -104,6 +104,9 @@ def test_gunicorn_writes_its_error_and_access_log_in_the_one_format(tmp_path, lo
     assert access[3] == sent
     assert '"GET /healthz HTTP/1.1"' in access[4]
     assert "Jannie" not in log_path.read_text()  # the query string is not logged
+    # The worker's lines after the request (its exit) belong to no request.
+    assert {row[3] for row in rows if row[2] == "gunicorn.error"} == {"-"}
+    assert any("Worker exiting" in row[4] for row in rows)
 
 
 def test_celery_beat_logs_through_djangos_logging(tmp_path):
