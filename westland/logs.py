@@ -12,7 +12,7 @@ a traceback, ``exception`` (one string). Nothing else of a record is written: a 
 extras (Django's request object, Celery's task data) could carry personal data.
 
 This module is read by Django's settings and by gunicorn's config before Django is set
-up, so it imports nothing of Django.
+up, so it reads no Django setting.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ _EMAIL = re.compile(r"[^\s@'\"<>()]+@[^\s@'\"<>()]+")
 # Dutch numbers as typed: 0174 123 456, 06-12345678, +31 6 1234 5678 (seven digits or more).
 # Not inside a longer token, so a signal number (S-2026-000123) stays readable.
 _PHONE = re.compile(r"(?<![\w-])\+?\d[\d \-().]{5,}\d(?![\w-])")
-# gunicorn's name for that response header in the access log's atoms.
+# gunicorn's name for the X-Request-ID response header among the access log's atoms.
 _ACCESS_REQUEST_ID = f"{{{REQUEST_ID_HEADER.lower()}}}o"
 
 
