@@ -57,12 +57,22 @@ class Receiver(ThreadingHTTPServer):
         return f"http://0123456789abcdef0123456789abcdef@127.0.0.1:{self.server_address[1]}/1"
 
     def events(self):
-        """The error events of the envelopes received (an envelope is JSON lines: header, item header, item)."""
+        """The error events of the envelopes received.
+
+        An envelope is a header line, then items: an item header line and its payload,
+        ``length`` bytes long when the header says so, else up to the next line break.
+        """
         found = []
         for body in self.bodies:
-            lines = body.splitlines()
-            for item_header, payload in zip(lines[1::2], lines[2::2], strict=False):
-                if json.loads(item_header).get("type") == "event":
+            rest = body.encode("utf-8").partition(b"\n")[2]
+            while rest.strip():
+                item_header, _, rest = rest.partition(b"\n")
+                item = json.loads(item_header)
+                if "length" in item:
+                    payload, rest = rest[: item["length"]], rest[item["length"] + 1 :]
+                else:
+                    payload, _, rest = rest.partition(b"\n")
+                if item.get("type") == "event":
                     found.append(json.loads(payload))
         return found
 

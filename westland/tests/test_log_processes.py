@@ -65,7 +65,10 @@ def parsed(log_path, log_format):
     rows = []
     for line in lines:
         if log_format == "json":
-            record = json.loads(line)
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                pytest.fail(f"not a JSON log line: {line!r}")
             rows.append(
                 (record["timestamp"], record["level"], record["logger"], record["request_id"], record["message"])
             )
