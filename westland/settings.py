@@ -12,6 +12,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from westland import error_reporting, logs
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "import_export",
     "csp",
+    "django_guid",
     "westland",
     "common",
     "coalition",
@@ -54,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and the tasks it queues, carry its id (westland.logs).
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -391,10 +396,26 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 # make the XLSX export fail; it is replaced by U+FFFD in the file instead.
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+# Logs (westland.logs): one line per record on standard error, UTC ISO 8601 time stamps,
+# the request id on every line; LOG_FORMAT=json for one JSON object per line. gunicorn
+# uses the same (westland/gunicorn_conf.py), Celery's worker and beat too (westland.celery).
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain").lower()
+LOGGING = logs.config(LOG_LEVEL, LOG_FORMAT)
+# The request id (django-guid): an incoming X-Request-ID is kept when it is a UUID (as a
+# load balancer or proxy sends it), otherwise a new one is made; returned in the response.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": logs.REQUEST_ID_HEADER,
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,
 }
+
+# Error reporting (optional): Sentry or a self-hosted GlitchTip, without personal data
+# (westland.error_reporting).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+error_reporting.init(
+    SENTRY_DSN,
+    environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+    release=env.str("SENTRY_RELEASE", default=""),
+)
