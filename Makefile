@@ -118,7 +118,7 @@ bench: setup-dev
 # a second `make serve` in the same checkout is refused by supervisord.
 SERVE_DIR ?= $(CURDIR)/.serve
 WORKER_CONCURRENCY ?= 2
-# Gunicorn's own configuration file: GUNICORN_ARGS ?= --config python:westland.gunicorn_conf
+# More gunicorn options (its configuration file, westland/gunicorn_conf.py, is always used).
 GUNICORN_ARGS ?=
 SERVE_ENV = SERVE_DIR=$(SERVE_DIR) VENV=$(CURDIR)/$(VENV) PORT=$(PORT) WEB_CONCURRENCY=$${WEB_CONCURRENCY:-3} \
 	WORKER_CONCURRENCY=$(WORKER_CONCURRENCY) GUNICORN_ARGS="$(GUNICORN_ARGS)"
