@@ -2,7 +2,7 @@ import time
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
@@ -101,3 +101,23 @@ class NoStoreWhenSignedInMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class RefuseNullBytesMiddleware:
+    """Answer 400 to a query string with a NUL byte, before any view sees it.
+
+    No person types one, and PostgreSQL refuses NUL in text: a search or filter that
+    passes it into a query (the admin's autocomplete fields did) would end in a 500.
+    Form posts are refused field by field by the forms themselves (Django's
+    ProhibitNullCharactersValidator), with a message beside the field."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.GET
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in query.getlist(key)) for key in query
+        ):
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
