@@ -2,16 +2,16 @@
 history inlines), and the outbox, where a beheerder sees what was not delivered."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, ngettext
 from import_export.forms import ImportForm
 from import_export.tmp_storages import CacheStorage
 
 from . import outbox
-from .models import Email
+from .admin_imports import BackgroundImportMixin, file_error_message, rows_with_errors
+from .models import Email, ImportJob
 from .spreadsheets import SPREADSHEET_FORMATS
 from .uploads import check_upload_size, upload_help_text
 
@@ -45,11 +45,13 @@ class SizeLimitedImportForm(ImportForm):
         return check_upload_size(self.cleaned_data["import_file"])
 
 
-class SpreadsheetImportExportMixin:
+class SpreadsheetImportExportMixin(BackgroundImportMixin):
     """Import and export as CSV or XLSX (each app's ``resources.py``, built on ``common.spreadsheets``).
 
     Set here rather than in settings, so that these admins keep their rules whatever
-    the global django-import-export settings are.
+    the global django-import-export settings are. A file of more than
+    PORTAL_BACKGROUND_IMPORT_ROWS rows is checked and imported by a worker
+    (``common.admin_imports``).
     """
 
     formats = SPREADSHEET_FORMATS
@@ -74,6 +76,10 @@ class SpreadsheetImportExportMixin:
         return self.has_view_permission(request)
 
     def import_action(self, request, **kwargs):
+        if request.method == "POST" and self.has_import_permission(request):
+            started = self.start_background_import(request)
+            if started is not None:
+                return started
         response = super().import_action(request, **kwargs)
         # An error of the whole file (missing columns) is shown by the library under a bare
         # heading, with a traceback: show its message beside the file field instead.
@@ -81,16 +87,14 @@ class SpreadsheetImportExportMixin:
         result, form = context.get("result"), context.get("form")
         if result is not None and form is not None and result.base_errors:
             for error in result.base_errors:
-                form.add_error("import_file", _file_error_message(error.error))
+                form.add_error("import_file", file_error_message(error.error))
             result.base_errors = []
         return response
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
             # The resource rolled every row back; the library would still say "Import finished".
-            rows = sorted(
-                {number for number, _errors in result.row_errors()} | {row.number for row in result.invalid_rows}
-            )
+            rows = rows_with_errors(result)
             messages.error(
                 request,
                 ngettext(
@@ -105,13 +109,6 @@ class SpreadsheetImportExportMixin:
                 reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
             )
         return super().process_result(result, request)
-
-
-def _file_error_message(error):
-    if isinstance(error, ValidationError):
-        return error.messages
-    # Anything else (a database error) is no message for an administrator; it is logged.
-    return gettext("The file could not be imported. Check its columns and values, and try again.")
 
 
 class ReadOnlyHistoryInline(admin.TabularInline):
@@ -186,3 +183,36 @@ class EmailAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Large imports run by a worker, read only: what is running, what was refused or failed and why."""
+
+    list_display = ["created_at", "label", "started_by", "status", "done", "total", "error", "finished_at"]
+    list_filter = ["status", "kind"]
+    date_hierarchy = "created_at"
+    search_fields = ["label", "file_name", "started_by__email"]
+    list_select_related = ["started_by"]
+    fields = [
+        "label",
+        "kind",
+        "file_name",
+        "started_by",
+        "status",
+        "dry_run",
+        "done",
+        "total",
+        "error",
+        "result",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -156,6 +156,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "signals.tasks.erase_expired_personal_data",
         "schedule": crontab(hour=2, minute=15),
     },
+    "tend-import-jobs": {
+        "task": "common.tasks.tend_import_jobs",
+        "schedule": 5 * 60,
+    },
     "warm-monitoring-caches": {
         "task": "monitoring.tasks.warm_caches",
         "schedule": crontab(hour=4, minute=30),
@@ -311,6 +315,10 @@ CONTENT_SECURITY_POLICY = {
 # escaping is done by the resources themselves (the library's setting turns every
 # XLSX cell into text and misses + - @).
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# An import of more rows than this (an admin import, a survey upload) is checked and stored
+# by a Celery worker, with its progress on the page, instead of inside the request
+# (common.import_jobs; docs/adr/0009-imports-in-the-background.md).
+PORTAL_BACKGROUND_IMPORT_ROWS = env.int("PORTAL_BACKGROUND_IMPORT_ROWS", default=200)
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
