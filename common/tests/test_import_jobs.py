@@ -57,7 +57,11 @@ def page(client, job):
 def test_a_large_admin_import_is_previewed_and_then_imported_by_a_worker(admin_client, administrator, run_on_commit):
     stored = ReachReportFactory(year=2026, quarter=1, participants=20)
     initiative = stored.initiative
-    lines = [f"{initiative.pk},2026,1,25,5,3,12", f"{initiative.pk},2026,2,30,4,3,13", f"{initiative.pk},2026,3,7,1,1,2"]
+    lines = [
+        f"{initiative.pk},2026,1,25,5,3,12",
+        f"{initiative.pk},2026,2,30,4,3,13",
+        f"{initiative.pk},2026,3,7,1,1,2",
+    ]
 
     with run_on_commit():
         response = upload(admin_client, reach_file(*lines))
@@ -100,7 +104,11 @@ def test_a_small_file_keeps_the_librarys_pages_in_the_request(admin_client, sett
 
 def test_a_file_with_bad_rows_is_refused_in_dutch_with_its_rows_and_stores_nothing(admin_client, run_on_commit):
     initiative = InitiativeFactory()
-    lines = [f"{initiative.pk},2026,1,25,5,3,12", f"{initiative.pk},2026,2,3,4,3,13", f"{initiative.pk + 99},2026,3,7,1,1,2"]
+    lines = [
+        f"{initiative.pk},2026,1,25,5,3,12",
+        f"{initiative.pk},2026,2,3,4,3,13",
+        f"{initiative.pk + 99},2026,3,7,1,1,2",
+    ]
 
     with run_on_commit():
         upload(admin_client, reach_file(*lines))
@@ -113,7 +121,7 @@ def test_a_file_with_bad_rows_is_refused_in_dutch_with_its_rows_and_stores_nothi
     assert not ReachReport.objects.exists()
     shown = page(admin_client, job)
     assert "Er is niets geïmporteerd: rijen 2, 3 hebben fouten." in shown
-    assert "Nieuwe deelnemers kunnen niet meer zijn dan het totaal." in shown
+    assert "Het aantal nieuwe deelnemers kan niet meer zijn dan het totaal." in shown
     assert 'name="confirm"' not in shown
 
 
@@ -149,9 +157,7 @@ def watching_runner(job, progress):
     return {"seen": seen}
 
 
-def test_a_job_that_fails_says_so_in_dutch_is_logged_and_listed_for_a_beheerder(
-    admin_client, administrator, caplog
-):
+def test_a_job_that_fails_says_so_in_dutch_is_logged_and_listed_for_a_beheerder(admin_client, administrator, caplog):
     # A stored file that is not what its format says (XLSX): the worker cannot read it.
     job = import_jobs.start(
         runner=RUNNER,
@@ -181,15 +187,22 @@ def test_a_job_that_fails_says_so_in_dutch_is_logged_and_listed_for_a_beheerder(
 
 def test_a_job_is_only_for_the_person_who_started_it(admin_client, administrator, client):
     job = import_jobs.start(
-        runner=RUNNER, kind="admin:coalition.reachreport", label="x", user=UserFactory(is_staff=True, is_superuser=True),
-        data=b"", total=300,
+        runner=RUNNER,
+        kind="admin:coalition.reachreport",
+        label="x",
+        user=UserFactory(is_staff=True, is_superuser=True),
+        data=b"",
+        total=300,
     )
 
     for name in ("import_job", "import_job_status"):
         assert admin_client.get(reverse(f"admin:coalition_reachreport_{name}", args=[job.pk])).status_code == 404
-    assert admin_client.post(
-        reverse("admin:coalition_reachreport_import_job", args=[job.pk]), {"confirm": "1"}
-    ).status_code == 404
+    assert (
+        admin_client.post(
+            reverse("admin:coalition_reachreport_import_job", args=[job.pk]), {"confirm": "1"}
+        ).status_code
+        == 404
+    )
     # Nor through another model's admin, by the person who started it.
     client.force_login(job.started_by)
     assert client.get(reverse("admin:coalition_organisation_import_job", args=[job.pk])).status_code == 404
