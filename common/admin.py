@@ -4,8 +4,8 @@ history inlines), and the outbox, where a beheerder sees what was not delivered.
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop, ngettext
 from import_export.forms import ImportForm
 from import_export.tmp_storages import CacheStorage
 
@@ -95,15 +95,16 @@ class SpreadsheetImportExportMixin(BackgroundImportMixin):
         if result.has_errors() or result.has_validation_errors():
             # The resource rolled every row back; the library would still say "Import finished".
             rows = rows_with_errors(result)
-            messages.error(
-                request,
-                ngettext(
+            if rows:
+                message = ngettext(
                     "Nothing was imported: row %(rows)s has errors. Upload the file again to see them.",
                     "Nothing was imported: rows %(rows)s have errors. Upload the file again to see them.",
                     len(rows),
-                )
-                % {"rows": ", ".join(map(str, rows))},
-            )
+                ) % {"rows": ", ".join(map(str, rows))}
+            else:
+                # A batch the database refused (bulk imports): no row to name.
+                message = gettext("Nothing was imported: the database refused the file's rows. Try again later.")
+            messages.error(request, message)
             app_label, model_name = self.get_model_info()
             return HttpResponseRedirect(
                 reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)

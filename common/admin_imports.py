@@ -82,6 +82,10 @@ def run_admin_import(job: ImportJob, progress: import_jobs.Progress) -> dict:
         user=job.started_by,
         retain_instance_in_row_result=not job.dry_run,
     )
+    for error in result.base_errors:
+        if not isinstance(error.error, ValidationError):
+            # The database refused a batch (or worse): a failure, logged for the beheerder.
+            raise RuntimeError(f"the import of job {job.pk} stopped") from error.error
     if result.base_errors:
         raise import_jobs.Refused(" ".join(m for e in result.base_errors for m in file_error_message(e.error)))
     if result.has_errors() or result.has_validation_errors():
