@@ -170,8 +170,11 @@ class ReachReportResource(SpreadsheetResource):
     select_related = ["initiative"]
 
     def after_init_instance(self, instance, new, row, **kwargs):
-        # The person importing reports the figures (set before validation: it is required).
-        instance.reported_by = importing_user(kwargs) or instance.reported_by
+        # The person importing reports the figures (set before validation: it is required);
+        # by key, so that the copy each row keeps for comparing does not copy the user too.
+        user = importing_user(kwargs)
+        if user is not None:
+            instance.reported_by_id = user.pk
         super().after_init_instance(instance, new, row, **kwargs)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):

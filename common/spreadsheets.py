@@ -303,8 +303,13 @@ class PreviewOnlyDiff(resources.Diff):
     page shows counts, and rendering every cell's diff was a good part of an import's time."""
 
     def __init__(self, resource, instance, new):
-        super().__init__(resource, instance, new)
         self.shown = resource.previewing
+        if self.shown:
+            super().__init__(resource, instance, new)
+
+    def compare_with(self, resource, instance):
+        if self.shown:
+            super().compare_with(resource, instance)
 
     def as_html(self):
         return super().as_html() if self.shown else []
