@@ -136,13 +136,25 @@ class ReadOnlyHistoryInline(admin.TabularInline):
         return False
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """A record of what the portal did (an e-mail, a background import), listed newest
+    first by status and kind: a beheerder reads it, nobody adds or edits one here."""
+
+    list_filter = ["status", "kind"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Email)
-class EmailAdmin(admin.ModelAdmin):
+class EmailAdmin(RecordAdmin):
     """The outbox, read only: what waits, what failed and why, and "send again"."""
 
     list_display = ["created_at", "kind", "to", "status", "attempts", "last_error", "sent_at"]
-    list_filter = ["status", "kind"]
-    date_hierarchy = "created_at"
     search_fields = ["kind", "recipient__email", "address"]
     list_select_related = ["recipient"]
     fields = [
@@ -169,12 +181,6 @@ class EmailAdmin(admin.ModelAdmin):
         # A resident's address is never stored here, so never shown either.
         return _("the reporter (address kept with the signal)")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     @admin.action(description=_("Send again"), permissions=["view"])
     def send_again(self, request, queryset):
         count = outbox.send_again(queryset)
@@ -187,12 +193,10 @@ class EmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(RecordAdmin):
     """Large imports run by a worker, read only: what is running, what was refused or failed and why."""
 
     list_display = ["created_at", "label", "started_by", "status", "done", "total", "error", "finished_at"]
-    list_filter = ["status", "kind"]
-    date_hierarchy = "created_at"
     search_fields = ["label", "file_name", "started_by__email"]
     list_select_related = ["started_by"]
     fields = [
@@ -211,9 +215,3 @@ class ImportJobAdmin(admin.ModelAdmin):
         "finished_at",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
