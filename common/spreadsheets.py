@@ -337,6 +337,8 @@ class SpreadsheetResource(resources.ModelResource):
     prefetch_related = []
     # The import's PrefetchingInstanceLoader, told about each row saved as new.
     _instance_loader = None
+    # A background import's common.import_jobs.Progress, told about each row.
+    progress = None
 
     class Meta:
         # Subclasses inherit these options.
@@ -405,6 +407,8 @@ class SpreadsheetResource(resources.ModelResource):
         super().before_import_row(row, **kwargs)
 
     def import_row(self, row, instance_loader, **kwargs):
+        if self.progress is not None:
+            self.progress.advance()
         # Spreadsheets often carry empty formatted rows below the data: skip them
         # rather than failing the whole import on them.
         if all(value is None or (isinstance(value, str) and not value.strip()) for value in row.values()):
