@@ -66,6 +66,7 @@ def test_a_large_reach_import_shows_its_progress_then_preview_then_result(
     assert import_jobs.run(job.pk) == "voorbeeld"  # the worker checks the file
     page.get_by_text("Het bestand kan worden geïmporteerd: 12 nieuw").wait_for()  # htmx, no reload
     assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # the preview table scrolls in its box
     assert not ReachReport.objects.exists()
 
     page.click("input[name=confirm]")

@@ -88,3 +88,48 @@ def test_a_survey_job_is_only_for_the_officer_who_uploaded_it(client, officer, r
     assert client.get(reverse("monitoring:survey_job_status", args=[job.pk])).status_code == 404
     assert client.post(reverse("monitoring:survey_job", args=[job.pk]), {"confirm": "1"}).status_code == 404
     assert ImportJob.objects.get().status == "voorbeeld"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_officer_follows_a_large_survey_in_the_browser_at_360_px(live_server, browser, assert_accessible, tmp_path):
+    """The worker is played by the test (import_jobs.run), so the waiting page is seen too."""
+    from coalition.tests.factories import PASSWORD
+    from common import import_jobs
+    from westland.celery import app
+
+    officer = UserFactory(is_officer=True)
+    path = tmp_path / "enquete.csv"
+    path.write_text(good_file(), encoding="utf-8")
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, False
+    try:
+        page = browser.new_context(locale="nl-NL", viewport={"width": 360, "height": 740}).new_page()
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_login", officer.email)
+        page.fill("#id_password", PASSWORD)
+        page.click("main form button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        page.goto(f"{live_server.url}{reverse('monitoring:survey_upload')}")
+        page.fill("#id_year", "2024")
+        page.fill("#id_source", SOURCE)
+        page.set_input_files("#id_file", str(path))
+        page.click("main form.westland-form button[type=submit]")
+        page.wait_for_url("**/monitor/enquetes/taak/*/")
+
+        job = ImportJob.objects.get()
+        assert page.locator("progress#import-progress").get_attribute("max") == "9"
+        assert "0 van 9 rijen klaar" in page.locator("#import-progress-text").inner_text()
+        assert_accessible(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+        assert import_jobs.run(job.pk) == "voorbeeld"
+        page.get_by_text("66.7%").first.wait_for()  # fetched by htmx, no reload
+        assert_accessible(page)
+
+        page.click("button[name=confirm]")
+        assert import_jobs.run(job.pk) == "klaar"
+        page.get_by_text(f"is opgeslagen: {len(EXPECTED)} metingen").wait_for()
+        assert_accessible(page)
+        assert stored() == EXPECTED
+    finally:
+        app.conf.task_always_eager = eager
