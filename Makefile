@@ -9,7 +9,7 @@ MANAGE := $(PY) manage.py
 # Local runs are development runs unless the environment says otherwise.
 DEV_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: help setup setup-dev run test fuzz lint security format serve migrations-check messages bench load clean
+.PHONY: help setup setup-dev run test fuzz lint security format serve serve-ctl migrations-check messages bench load clean
 
 help:
 	@echo "make run    – install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
@@ -17,7 +17,7 @@ help:
 	@echo "make fuzz   – the hostile-input tests exploring new random inputs for FUZZ_SECONDS (300)"
 	@echo "make lint   – ruff check, ruff format --check, import-linter (the apps' import direction) and bandit (make security)"
 	@echo "make bench  – the benchmark at Westland's size and ten times it, in a database of its own (PostgreSQL, Redis)"
-	@echo "make serve  – production-like: gunicorn + celery worker + beat (needs DATABASE_URL, REDIS_URL, SECRET_KEY …)"
+	@echo "make serve  – production-like: gunicorn + celery worker + beat under supervisord (needs DATABASE_URL, REDIS_URL, SECRET_KEY …)"
 	@echo "make load   – 50 simulated people for 60 s on gunicorn, PostgreSQL (westland_load) and Redis; ends PASS or FAIL"
 
 $(PY):
@@ -55,10 +55,15 @@ setup: $(VENV)/.runtime.stamp $(VENDOR_FILES)
 
 setup-dev: $(VENV)/.dev.stamp $(VENDOR_FILES)
 
-run: setup
+# A checkout used with make run is a development checkout: .env says so for every later
+# manage.py command (never overwritten, git-ignored). Links in e-mails follow PORT.
+.env:
+	printf '%s\n' '# Written by make run for local development; delete it or edit it as you like.' 'DEBUG=true' > $@
+
+run: setup .env
 	$(DEV_ENV) $(MANAGE) migrate --noinput
 	$(DEV_ENV) $(MANAGE) loaddemo
-	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
+	$(DEV_ENV) SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # The suite runs in TEST_WORKERS processes (pytest-xdist; 0 runs it in this process).
 # Each worker has its own test database and Redis database (westland/settings_test.py).
@@ -106,14 +111,28 @@ bench: setup-dev
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(BENCH_REDIS_URL)} \
 		$(PY) benchmarks/run.py $(BENCH_ARGS)
 
-# Production-like: every value comes from the environment (DEBUG off).
+# Production-like: every value comes from the environment (DEBUG off). web, worker and beat
+# run under supervisord (westland/deploy/supervisord.conf), which starts again whatever dies. Their
+# state (pid files, sockets, the beat schedule) is in SERVE_DIR, one per checkout, so two
+# checkouts can serve side by side (each with its own PORT, database and Redis database);
+# a second `make serve` in the same checkout is refused by supervisord.
+SERVE_DIR ?= $(CURDIR)/.serve
+WORKER_CONCURRENCY ?= 2
+# More gunicorn options (its configuration file, westland/gunicorn_conf.py, is always used).
+GUNICORN_ARGS ?=
+SERVE_ENV = SERVE_DIR=$(SERVE_DIR) VENV=$(CURDIR)/$(VENV) PORT=$(PORT) WEB_CONCURRENCY=$${WEB_CONCURRENCY:-3} \
+	WORKER_CONCURRENCY=$(WORKER_CONCURRENCY) GUNICORN_ARGS="$(GUNICORN_ARGS)"
+serve: export DEBUG := $(or $(DEBUG),false)
 serve: setup
 	$(MANAGE) collectstatic --noinput
 	$(MANAGE) migrate --noinput
-	$(VENV)/bin/celery -A westland worker --loglevel=INFO --concurrency=2 & worker=$$!; \
-	$(VENV)/bin/celery -A westland beat --loglevel=INFO --schedule=/tmp/westland-celerybeat-schedule & beat=$$!; \
-	trap 'kill $$worker $$beat 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/gunicorn westland.wsgi:application --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+	mkdir -p $(SERVE_DIR)
+	$(SERVE_ENV) exec $(VENV)/bin/supervisord --configuration westland/deploy/supervisord.conf
+
+# The processes of a running `make serve` in this checkout: make serve-ctl CMD=status, CMD="restart web".
+CMD ?= status
+serve-ctl:
+	$(SERVE_ENV) $(VENV)/bin/supervisorctl --configuration westland/deploy/supervisord.conf $(CMD)
 
 # Load test (not in CI): locust in a virtualenv of its own; see benchmarks/load/run.py.
 LOAD_VENV := .venv-load
@@ -126,4 +145,4 @@ load: setup-dev $(LOAD_VENV)/.load.stamp
 	$(PY) benchmarks/load/run.py
 
 clean:
-	rm -rf $(VENV) $(LOAD_VENV) node_modules $(VENDOR) staticfiles db.sqlite3
+	rm -rf $(VENV) $(LOAD_VENV) node_modules $(VENDOR) staticfiles db.sqlite3 .serve

@@ -1,3 +1,5 @@
+from allauth.mfa import admin as allauth_mfa_admin
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.urls import reverse
@@ -196,3 +198,18 @@ class ReachReportAdmin(SpreadsheetImportExportMixin, ImportExportModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.reported_by = request.user
         super().save_model(request, obj, form, change)
+
+
+# allauth's own admin for authenticators shows their data: the (encrypted) TOTP secret and
+# recovery seed. A beheerder needs to see that someone has a second factor, and to remove
+# one for a person who lost their phone; never the secret itself.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(allauth_mfa_admin.AuthenticatorAdmin):
+    exclude = ("data",)
+    readonly_fields = ("user", "type", "created_at", "last_used_at")
+
+    def has_add_permission(self, request):
+        return False

@@ -4,6 +4,7 @@ Views call these functions (or the ``for_user`` managers) instead of checking ro
 themselves, so that a rule changes in one place.
 """
 
+from allauth.account.authentication import get_authentication_records
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 
 from .constants import OrganisationStatus, Role
@@ -47,6 +48,15 @@ def sees_personal_data(user) -> bool:
 def requires_mfa(user) -> bool:
     """Roles that see residents' personal data or approve partners need a second factor."""
     return bool(user.is_authenticated) and (sees_personal_data(user) or is_officer(user))
+
+
+def signed_in_with_second_factor(request) -> bool:
+    """Whether this session's sign-in included a second factor (allauth's records of it).
+
+    A resident's contact details show only then, to every role (docs/adr/0009): opvolgers,
+    officers and administrators cannot sign in without one; a coördinator is asked for one
+    only when a resident shared contact details with their organisation."""
+    return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
 
 
 def has_short_session(user) -> bool:

@@ -199,6 +199,25 @@ def set_signal_handler(*, organisation_id: int, officer, is_handler: bool) -> Or
     return organisation
 
 
+@transaction.atomic
+def create_signaalpunt(*, user, data: dict) -> Organisation:
+    """The portal's first Signaalpunt, made by its first beheerder at deployment
+    (``manage.py setup_portal``), when no officer exists yet to admit it: stored like any
+    new organisation, then approved and marked as signal handler, with a history row."""
+    organisation = save_organisation(user=user, data=data, note=_("Set up with the portal"))
+    organisation.status = OrganisationStatus.APPROVED
+    organisation.is_signal_handler = True
+    organisation.save(update_fields=["status", "is_signal_handler", "updated_at"])
+    OrganisationEvent.objects.create(
+        organisation=organisation,
+        actor=user,
+        from_status=OrganisationStatus.PENDING,
+        to_status=OrganisationStatus.APPROVED,
+        note=_("Approved and marked as Signaalpunt when the portal was set up"),
+    )
+    return organisation
+
+
 def allowed_roles(organisation) -> list[tuple[str, str]]:
     """Roles a coordinator may hand out: opvolger only in a signal-handling organisation."""
     return [(value, label) for value, label in Role.choices if value != Role.HANDLER or organisation.is_signal_handler]

@@ -80,3 +80,11 @@ def remind_partners():
             )
             Organisation.objects.filter(pk=organisation_id).update(reminded_at=timezone.now())
     return len(coordinators)
+
+
+@shared_task
+def close_unused_accounts():
+    """Daily: close accounts nobody used for PORTAL_ACCOUNT_RETENTION_DAYS (coalition.accounts)."""
+    from .accounts import close_unused_accounts as close
+
+    return close()

@@ -139,3 +139,26 @@ class ImportJob(models.Model):
     @property
     def working(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class Heartbeat(models.Model):
+    """When a Celery worker or beat last showed that it works: one row per kind of process.
+
+    Kept in PostgreSQL, not Redis: ``/healthz`` must tell the truth while Redis is down.
+    Written by ``common.heartbeat`` every ``PORTAL_HEARTBEAT_SECONDS`` with the database's
+    own clock, so processes on machines whose clocks differ still agree on the age.
+    """
+
+    class Kind(models.TextChoices):
+        WORKER = "worker", _("Celery worker")
+        BEAT = "beat", _("Celery beat")
+
+    kind = models.CharField(_("process"), max_length=10, choices=Kind.choices, primary_key=True)
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.seen_at:%Y-%m-%d %H:%M:%S})"

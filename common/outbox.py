@@ -15,6 +15,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count, Min, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -198,3 +199,18 @@ def send_again(queryset) -> int:
     Email.objects.filter(pk__in=ids).update(status=Email.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
     transaction.on_commit(lambda: hand_to_worker(ids))
     return len(ids)
+
+
+def backlog() -> dict:
+    """What is left in the outbox, for ``/healthz``: e-mails waiting, the age in seconds of
+    the oldest of them (``None`` when none waits) and e-mails failed (one query, using
+    the status index)."""
+    waiting = Q(status=Email.Status.PENDING)
+    figures = Email.objects.filter(status__in=[Email.Status.PENDING, Email.Status.FAILED]).aggregate(
+        waiting=Count("pk", filter=waiting),
+        oldest=Min("created_at", filter=waiting),
+        failed=Count("pk", filter=Q(status=Email.Status.FAILED)),
+    )
+    oldest = figures["oldest"]
+    age = None if oldest is None else round(max((timezone.now() - oldest).total_seconds(), 0.0), 1)
+    return {"waiting": figures["waiting"], "oldest_waiting_seconds": age, "failed": figures["failed"]}

@@ -1,33 +1,17 @@
 """Encryption at rest for residents' personal data.
 
-A small text field on cryptography's MultiFernet: the database column only ever holds
-Fernet tokens. Keys come from settings.FIELD_ENCRYPTION_KEYS, newest first; every key
-still decrypts, so a key is rotated by putting a new one in front and re-saving rows
-(``python manage.py rotate_encryption``) before the old one is dropped.
+A small text field on the portal's MultiFernet (common.crypto): the database column only
+ever holds Fernet tokens. Keys come from settings.FIELD_ENCRYPTION_KEYS: the first encrypts, every
+one decrypts. A key is rotated in four steps (docs/operations.md): the new one is added
+after the old, then put first, the rows are re-encrypted (``manage.py rotate_encryption``)
+and only then is the old key dropped.
 """
 
-from functools import cache
-
-from cryptography.fernet import Fernet, MultiFernet
-from django.conf import settings
 from django.db import models
 
+from common.crypto import decrypt, encrypt, fernet
 
-@cache
-def _fernet(keys: tuple[str, ...]) -> MultiFernet:
-    return MultiFernet([Fernet(key.encode() if isinstance(key, str) else key) for key in keys])
-
-
-def fernet() -> MultiFernet:
-    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
-
-
-def encrypt(value: str) -> str:
-    return fernet().encrypt(value.encode("utf-8")).decode("ascii")
-
-
-def decrypt(token: str) -> str:
-    return fernet().decrypt(token.encode("ascii")).decode("utf-8")
+__all__ = ["EncryptedTextField", "decrypt", "encrypt", "fernet"]
 
 
 class EncryptedTextField(models.TextField):

@@ -22,16 +22,22 @@ STARTED_SALT = "signals.intake.started"
 WHEREABOUTS_MAX_LENGTH = 300
 
 
-def started_token(at: float | None = None) -> str:
-    """A signed moment at which the form was opened: the server needs to keep nothing."""
-    return signing.dumps(at if at is not None else time.time(), salt=STARTED_SALT)
+def started_token(submission_token: str, at: float | None = None) -> str:
+    """The signed moment at which one form was opened, bound to that form's submission
+    token: the server keeps nothing, and a token serves only the report of its own form
+    (the submission token is unique per stored report)."""
+    return signing.dumps({"form": submission_token, "at": at if at is not None else time.time()}, salt=STARTED_SALT)
 
 
-def seconds_since(token: str) -> float | None:
-    """Seconds since the form was opened, or None when the token is not one of ours."""
+def seconds_since(token: str, submission_token: str) -> float | None:
+    """Seconds since this form was opened, or None when the token is not one of ours,
+    belongs to another form, or is older than PUBLIC_INTAKE_MAX_AGE_SECONDS."""
     try:
-        started = float(signing.loads(token, salt=STARTED_SALT))
-    except (signing.BadSignature, TypeError, ValueError):
+        value = signing.loads(token, salt=STARTED_SALT)
+        started = float(value["at"]) if value["form"] == submission_token else None
+    except (signing.BadSignature, TypeError, ValueError, KeyError):
+        return None
+    if started is None or time.time() - started > settings.PUBLIC_INTAKE_MAX_AGE_SECONDS:
         return None
     return time.time() - started
 
@@ -58,9 +64,9 @@ class IntakeMetaForm(forms.Form):
         """The same hidden values with the honeypot empty, for showing the page again."""
         return IntakeMetaForm(initial={name: self.cleaned_data[name] for name in ("submission_token", "started")})
 
-    def too_fast(self) -> bool:
-        elapsed = seconds_since(self.cleaned_data["started"])
-        return elapsed is None or elapsed < settings.PUBLIC_INTAKE_MIN_SECONDS
+    def seconds_open(self) -> float | None:
+        """How long this form has been open; None when its start time does not hold."""
+        return seconds_since(self.cleaned_data["started"], self.cleaned_data["submission_token"])
 
 
 class AboutForm(forms.Form):

@@ -39,3 +39,9 @@ def send_overdue_digest():
 def erase_expired_personal_data():
     """Daily: erase residents' personal data N days after closing (settings in the admin)."""
     return services.erase_expired()
+
+
+@shared_task
+def erase_old_audit_rows():
+    """Daily: delete rows of the contact-details audit log older than the retention period."""
+    return services.erase_old_audit_rows()

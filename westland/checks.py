@@ -1,6 +1,7 @@
 """Deploy checks of the portal itself (``manage.py check --deploy``): a production that
 cannot hand a signal to anyone must not be taken for ready (docs/adr/0008)."""
 
+from django.conf import settings
 from django.core.checks import Error, Warning, register
 from django.db import DatabaseError
 
@@ -28,3 +29,18 @@ def signals_reach_someone(app_configs, **kwargs):
             )
         )
     return messages
+
+
+@register(deploy=True)
+def https_behind_a_proxy_is_declared(app_configs, **kwargs):
+    """An HTTPS address with no proxy declared: behind a TLS-terminating load balancer every
+    request would look like HTTP and be redirected for ever."""
+    if settings.SITE_USES_HTTPS and settings.SECURE_SSL_REDIRECT and not settings.TRUSTED_PROXY_COUNT:
+        return [
+            Warning(
+                "SITE_URL is HTTPS but TRUSTED_PROXY_COUNT is 0: forwarded headers are not trusted.",
+                hint="Behind a load balancer that ends TLS, set TRUSTED_PROXY_COUNT to the number of proxies (1).",
+                id="portal.W002",
+            )
+        ]
+    return []

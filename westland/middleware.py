@@ -4,6 +4,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 from coalition.permissions import has_short_session, requires_mfa
 
@@ -79,4 +80,24 @@ class IdleSessionTimeoutMiddleware:
         session = getattr(request, "session", None)
         if session is not None and user is not None and has_short_session(user):
             refresh_idle_timeout(session)
+        return response
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Keep every answer to a signed-in user out of browser and proxy caches.
+
+    A signed-in page may show a resident's contact details, a note, or a second-factor
+    secret (allauth's TOTP set-up); which pages do changes with roles and features, so the
+    rule is not a list of views: all of them, checked on every URL by the permission matrix.
+    Static files never reach this (whitenoise answers them first).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
         return response

@@ -12,6 +12,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from westland import error_reporting, logs
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -23,6 +25,9 @@ _DEV_SECRET_KEY = "django-insecure-development-only-never-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY or (SECRET_KEY == _DEV_SECRET_KEY and not DEBUG):
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+# Older signing keys still accepted while SECRET_KEY is rotated (docs/operations.md), so
+# that sessions and password-reset links made with the old key keep working meanwhile.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -43,6 +48,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "import_export",
     "csp",
+    "django_guid",
     "westland",
     "common",
     "coalition",
@@ -51,7 +57,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and the tasks it queues, carry its id (westland.logs).
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,6 +73,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "westland.middleware.IdleSessionTimeoutMiddleware",
     "westland.middleware.EnforceMFAMiddleware",
+    "westland.middleware.NoStoreWhenSignedInMiddleware",
 ]
 
 ROOT_URLCONF = "westland.urls"
@@ -102,6 +112,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # survive: while Redis is down the cache reads as empty (common.cache), sessions are read
 # from the database (cached_db) and a report is still stored (docs/adr/0008).
 REDIS_URL = env.str("REDIS_URL", default="")
+# Without Redis the cache, rate limits and the dashboard's cache version live in one
+# process and tasks run inside the request: right for development and for a deliberate
+# single-process install, wrong for several web processes. Production says which it is.
+PORTAL_SINGLE_PROCESS = env.bool("PORTAL_SINGLE_PROCESS", default=False)
+if not REDIS_URL and not DEBUG and not PORTAL_SINGLE_PROCESS:
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set when DEBUG is off. For one web process with tasks run inside "
+        "the request and no shared cache, set PORTAL_SINGLE_PROCESS=true instead."
+    )
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -134,6 +153,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": celery_visibility_timeo
 if celery_visibility_timeout < 100:
     CELERY_BROKER_TRANSPORT_OPTIONS |= {"unacked_restore_interval": 1, "unacked_restore_throttle": 1}
 CELERY_TIMEZONE = "Europe/Amsterdam"
+# Beat's scheduler: Celery's own, which also records beat's heartbeat (common.heartbeat).
+# Its schedule file (when each periodic task last ran) belongs to one checkout: by default
+# in the project folder; `celery beat --schedule PATH` overrides this setting.
+CELERY_BEAT_SCHEDULER = "common.heartbeat:HeartbeatScheduler"
+CELERY_BEAT_SCHEDULE_FILENAME = env.str("CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "celerybeat-schedule"))
+# The worker and beat each record a heartbeat in the database this often; /healthz answers
+# 503 once either is older than the maximum age (docs/adr/0009).
+PORTAL_HEARTBEAT_SECONDS = env.float("PORTAL_HEARTBEAT_SECONDS", default=15)
+PORTAL_HEARTBEAT_MAX_AGE_SECONDS = env.float("PORTAL_HEARTBEAT_MAX_AGE_SECONDS", default=60)
+if PORTAL_HEARTBEAT_MAX_AGE_SECONDS <= 2 * PORTAL_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured("PORTAL_HEARTBEAT_MAX_AGE_SECONDS must be more than twice PORTAL_HEARTBEAT_SECONDS.")
 # Periodic work. A test imports every task path listed here.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
@@ -160,11 +190,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "common.tasks.tend_import_jobs",
         "schedule": 5 * 60,
     },
+    "erase-old-audit-rows": {
+        "task": "signals.tasks.erase_old_audit_rows",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "close-unused-accounts": {
+        "task": "coalition.tasks.close_unused_accounts",
+        "schedule": crontab(hour=2, minute=45),
+    },
     "warm-monitoring-caches": {
         "task": "monitoring.tasks.warm_caches",
         "schedule": crontab(hour=4, minute=30),
     },
 }
+
+# Retention (docs/security.md): the audit log of views of contact details, and accounts
+# nobody signed in to, are kept this many days (two years), then deleted or closed.
+PORTAL_AUDIT_RETENTION_DAYS = env.int("PORTAL_AUDIT_RETENTION_DAYS", default=730)
+PORTAL_ACCOUNT_RETENTION_DAYS = env.int("PORTAL_ACCOUNT_RETENTION_DAYS", default=730)
 
 # Accounts
 AUTH_USER_MODEL = "coalition.User"
@@ -182,6 +225,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "coalition.adapters.AccountAdapter"
+MFA_ADAPTER = "coalition.adapters.MFAAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -211,6 +255,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 # The public intake refuses a report sent sooner than this after the form was opened.
 PUBLIC_INTAKE_MIN_SECONDS = env.int("PUBLIC_INTAKE_MIN_SECONDS", default=8)
+# An opened intake form can be sent for this long (a day): an older one is refused with a
+# fresh form, so a harvested start time cannot be replayed for ever.
+PUBLIC_INTAKE_MAX_AGE_SECONDS = env.int("PUBLIC_INTAKE_MAX_AGE_SECONDS", default=24 * 60 * 60)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Eén tegen eenzaamheid Westland"
 # Roles that see residents' personal data or approve partners must use TOTP.
@@ -274,14 +321,45 @@ PORTAL_IDLE_SESSION_SECONDS = env.int("PORTAL_IDLE_SESSION_SECONDS", default=30 
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = SITE_USES_HTTPS
 SECURE_SSL_REDIRECT = SITE_USES_HTTPS and env.bool("SECURE_SSL_REDIRECT", default=True)
-BEHIND_PROXY = env.bool("BEHIND_PROXY", default=True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
-# The rate limits (sign-in, the public intake) count per client address: behind the load
-# balancer that is the address it appends to X-Forwarded-For, not its own.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
+# Forwarded headers are a client's own words unless a proxy of ours wrote them: they are
+# trusted only when the operator says how many proxies stand in front (0: none, as under
+# make serve). Behind the load balancer the rate limits (sign-in, the public intake) count
+# the address it appends to X-Forwarded-For, and X-Forwarded-Proto says HTTPS.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if SITE_USES_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SITE_USES_HTTPS
 SECURE_HSTS_PRELOAD = SITE_USES_HTTPS
+# Permissions-Policy: the portal uses no device feature (no camera, location, payment …),
+# so every one of them is denied to its pages and to anything they might embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -326,10 +404,26 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 # make the XLSX export fail; it is replaced by U+FFFD in the file instead.
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+# Logs (westland.logs): one line per record on standard error, UTC ISO 8601 time stamps,
+# the request id on every line; LOG_FORMAT=json for one JSON object per line. gunicorn
+# uses the same (westland/gunicorn_conf.py), Celery's worker and beat too (westland.celery).
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain").lower()
+LOGGING = logs.config(LOG_LEVEL, LOG_FORMAT)
+# The request id (django-guid): an incoming X-Request-ID is kept when it is a UUID (as a
+# load balancer or proxy sends it), otherwise a new one is made; returned in the response.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": logs.REQUEST_ID_HEADER,
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,
 }
+
+# Error reporting (optional): Sentry or a self-hosted GlitchTip, without personal data
+# (westland.error_reporting).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+error_reporting.init(
+    SENTRY_DSN,
+    environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+    release=env.str("SENTRY_RELEASE", default=""),
+)

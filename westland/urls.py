@@ -1,5 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.shortcuts import redirect
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,8 @@ from . import views
 # The admin has no login page of its own: it sends people to allauth, which asks
 # for the second factor, so the admin is never reachable without MFA.
 admin.site.login = secure_admin_login(admin.site.login)
+# Nor a password change of its own: allauth's is rate limited and sends a security notice.
+admin.site.password_change = lambda request, extra_context=None: redirect("account_change_password")
 admin.site.site_header = _("Eén tegen eenzaamheid Westland – administration")
 admin.site.site_title = _("Westland portal administration")
 

@@ -1,8 +1,5 @@
 import logging
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -11,9 +8,8 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from coalition.models import Domain
-from signals.services import routes
 
-from .celery import app as celery_app
+from . import health
 
 logger = logging.getLogger(__name__)
 
@@ -27,49 +23,12 @@ class HomeView(TemplateView):
         return context
 
 
-def _check_database():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
-
-
-def _check_cache():
-    cache.set("healthz", "ok", 10)
-    if cache.get("healthz") != "ok":
-        raise RuntimeError("cache did not return the value it was given")
-
-
-def _check_broker():
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return "eager"
-    with celery_app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
-    return "ok"
-
-
 @never_cache
 @require_GET
 def healthz(request):
-    """State of the database, cache and broker: 200 when all answer, 503 otherwise."""
-    checks = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
-    report = {}
-    healthy = True
-    for name, check in checks.items():
-        try:
-            report[name] = check() or "ok"
-        except Exception as exc:  # any failure of a dependency is reported, not raised
-            logger.warning("healthz: %s unavailable: %s", name, exc)
-            report[name] = "unavailable"
-            healthy = False
-    # Whether a new signal reaches someone. Reported, but not a reason for the load balancer
-    # to take the portal away: the public pages and the intake still work (docs/adr/0008).
-    try:
-        problems = routes.routing_problems()
-        report["routing"] = {"ok": not problems, "problems": problems, "waiting_for_a_route": routes.unrouted().count()}
-    except Exception as exc:  # the database is already reported above
-        report["routing"] = {"ok": False, "problems": [type(exc).__name__], "waiting_for_a_route": None}
-    report["status"] = "ok" if healthy else "unavailable"
-    return JsonResponse(report, status=200 if healthy else 503)
+    """The state of the portal's parts and of its work (westland.health): 200, or 503 with reasons."""
+    body, healthy = health.report()
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 def _error(request, template, status):

@@ -1,8 +1,13 @@
+import time
+
 import factory
+import pyotp
 from allauth.account.models import EmailAddress
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from coalition.constants import Frequency, InitiativeKind, InitiativeStatus, OrganisationStatus, Role
 from coalition.models import AgeGroup, Domain, Initiative, Kern, Membership, Organisation, ReachReport
@@ -51,6 +56,20 @@ def add_totp(user):
     """Give a user a TOTP authenticator the way allauth stores one after activation."""
     TOTP.activate(user, generate_totp_secret())
     return Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+
+
+def sign_in_with_totp(client, user):
+    """Sign in through allauth's pages with the password and a code of the user's TOTP
+    (added first if the user has none), as a person with an authenticator app would."""
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first() or add_totp(user)
+    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_authenticate"), response
+    totp = pyotp.TOTP(get_mfa_adapter().decrypt(authenticator.data["secret"]))
+    if totp.interval - time.time() % totp.interval < 3:  # never type a code about to expire
+        time.sleep(3.5)
+    response = client.post(reverse("mfa_authenticate"), {"code": totp.now()})
+    assert response.status_code == 302, response.content[:500]
+    return response
 
 
 class InitiativeFactory(factory.django.DjangoModelFactory):

@@ -9,7 +9,14 @@ Split by what the functions are about: ``filing`` (storing and routing), ``workf
 """
 
 from .filing import REGISTRATION_ONLY, file_public_signal, file_signal
-from .retention import PERSONAL_FIELDS, erase_expired, erase_personal_data, export_signal, record_contact_view
+from .retention import (
+    PERSONAL_FIELDS,
+    erase_expired,
+    erase_old_audit_rows,
+    erase_personal_data,
+    export_signal,
+    record_contact_view,
+)
 from .workflow import (
     ALLOWED_FROM,
     TransitionNotAllowed,
@@ -32,6 +39,7 @@ __all__ = [
     "check_step",
     "close",
     "erase_expired",
+    "erase_old_audit_rows",
     "erase_personal_data",
     "export_signal",
     "file_public_signal",

@@ -3,6 +3,7 @@ after the retention period) and the resident's right of access."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -79,6 +80,15 @@ def erase_expired(now=None) -> int:
                 _erase(signal, actor=None, reason="retention")
                 erased += 1
     return erased
+
+
+def erase_old_audit_rows(now=None) -> int:
+    """The audit log of views of contact details is kept PORTAL_AUDIT_RETENTION_DAYS (two
+    years by default: long enough to answer a resident's access request or a complaint
+    about a view well after the signal is dealt with), then deleted."""
+    cutoff = (now or timezone.now()) - timezone.timedelta(days=settings.PORTAL_AUDIT_RETENTION_DAYS)
+    deleted, _by_model = ContactDetailsView.objects.filter(viewed_at__lt=cutoff).delete()
+    return deleted
 
 
 def export_signal(*, signal_id: int, actor) -> dict:

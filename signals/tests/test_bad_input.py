@@ -251,7 +251,7 @@ def intake_form(client, settings):
         # Every example is a newly opened page, opened long enough ago for a person.
         page = client.get(INTAKE).content.decode()
         token = re.search(r'name="submission_token" value="([^"]+)"', page).group(1)
-        meta = {"submission_token": token, "started": started_token(timezone.now().timestamp() - 60)}
+        meta = {"submission_token": token, "started": started_token(token, timezone.now().timestamp() - 60)}
         return {**meta, **data, "step": "3", "action": "send"}
 
     return FormCase(

@@ -21,6 +21,7 @@ from signals.constants import EventKind, SignalStatus
 from signals.models import Notification, Signal, SignalEvent
 from signals.tests.factories import RoutingRuleFactory, SignalFactory
 from westland.celery import app as celery_app
+from westland.tests.processes import database_url, start_celery, stop, wait_for
 from westland.tests.services import require
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -216,54 +217,20 @@ class StallingSMTPServer:
         self._socket.close()
 
 
-def _database_url():
-    from urllib.parse import quote
-
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _start_worker(name, queue, smtp_port):
     """A real ``celery worker`` process (prefork) on the test database, in a process group of its own."""
-    import subprocess
-    import sys
-
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
         "CELERY_VISIBILITY_TIMEOUT": "3",
         "CONN_MAX_AGE": "0",
         "DEBUG": "true",
     }
-    command = [sys.executable, "-m", "celery", "-A", "westland", "worker", "--pool=prefork", "--concurrency=1"]
-    command += ["-Q", queue, "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"]
-    command += ["--loglevel=INFO"]
-    log = open(f"/tmp/westland-{name}.log", "w")  # noqa: SIM115 (closed with the process)
-    return subprocess.Popen(
-        command, env=env, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-
-
-def _stop(process, sig):
-    import signal as signals_module
-
-    if process.poll() is None:
-        os.killpg(process.pid, getattr(signals_module, sig))
-    process.wait(30)
-
-
-def _wait_for(condition, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
+    arguments = ["worker", "--pool=prefork", "--concurrency=1", "-Q", queue, "-n", f"{name}@%h"]
+    arguments += ["--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"]
+    return start_celery(arguments, env, name)
 
 
 def test_a_worker_killed_while_delivering_leaves_the_mail_to_the_next_worker_which_sends_it_once():
@@ -285,19 +252,19 @@ def test_a_worker_killed_while_delivering_leaves_the_mail_to_the_next_worker_whi
 
         workers.append(_start_worker("first", queue, smtp.port))
         assert smtp.stalled.wait(90), "the first worker never reached the mail server"
-        _stop(workers[0], "SIGKILL")  # the whole worker, main process and pool, mid-delivery
+        stop(workers[0], "SIGKILL")  # the whole worker, main process and pool, mid-delivery
         assert smtp.accepted == []
         assert Email.objects.get(pk=email.pk).status == Email.Status.PENDING
 
         workers.append(_start_worker("second", queue, smtp.port))
-        assert _wait_for(lambda: Email.objects.get(pk=email.pk).status == Email.Status.SENT, 90), (
+        assert wait_for(lambda: Email.objects.get(pk=email.pk).status == Email.Status.SENT, 90), (
             "the second worker never delivered the mail of the killed one; see /tmp/westland-second.log"
         )
         # Longer than the visibility timeout: a second copy of the task would have run by now.
         time.sleep(8)
     finally:
         for worker in workers:
-            _stop(worker, "SIGTERM")
+            stop(worker, "SIGTERM")
         smtp.close()
 
     assert [recipients for recipients, _body in smtp.accepted] == [[opvolger.email]]

@@ -2,11 +2,12 @@
 agreed to share, every view of contact details audited, status reported back."""
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.urls import reverse
 
 from coalition.constants import OrganisationStatus, Role
-from coalition.tests.factories import InitiativeFactory, MembershipFactory, UserFactory
+from coalition.tests.factories import PASSWORD, InitiativeFactory, MembershipFactory, UserFactory, sign_in_with_totp
 from signals.constants import EventKind, ReferralStatus
 from signals.models import ContactDetailsView, SignalEvent
 
@@ -31,7 +32,8 @@ def english(client):
 
 @pytest.fixture
 def provider(client, coordinator):
-    client.force_login(coordinator)
+    """The coördinator, signed in with a second factor (contact details ask for one)."""
+    sign_in_with_totp(client, coordinator)
     return coordinator
 
 
@@ -74,6 +76,27 @@ def test_shared_contact_details_show_and_the_view_is_audited(english, provider, 
     assert NOTE not in html and HANDLER_NOTE not in html
     audit = ContactDetailsView.objects.get()
     assert (audit.user, audit.signal, audit.purpose) == (provider, referral.signal, "referral")
+
+
+def test_shared_contact_details_wait_for_a_second_factor(client, coordinator, initiative):
+    # Found by a probe: a coördinator saw shared contact details with a password alone.
+    client.logout()
+    Authenticator.objects.filter(user=coordinator).delete()  # no authenticator app yet
+    assert client.post("/accounts/login/", {"login": coordinator.email, "password": PASSWORD})["Location"] == "/"
+    referral = referral_to(initiative, shared=True)
+
+    html = client.get(detail(referral)).content.decode()
+
+    assert 'id="needs-second-factor"' in html and 'id="contact-details"' not in html
+    assert "Jannie" not in html and "0174 123 456" not in html and "j.zwinkels" not in html
+    assert reverse("mfa_activate_totp") in html
+    assert not ContactDetailsView.objects.exists()
+    # With an authenticator app and its code at sign-in, the details show (and are audited).
+    client.logout()
+    sign_in_with_totp(client, coordinator)
+    html = client.get(detail(referral)).content.decode()
+    assert "Jannie Zwinkels" in html
+    assert ContactDetailsView.objects.count() == 1
 
 
 def test_without_share_contact_no_contact_details_and_no_audit(english, initiative):

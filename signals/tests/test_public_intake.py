@@ -4,6 +4,7 @@ signal is then routed, handled, audited and erased like a staff signal."""
 
 import datetime
 import re
+import secrets
 import time
 
 import pytest
@@ -42,9 +43,10 @@ def opened(client, seconds_ago=60):
     """Open the form; return the hidden fields, with a start time far enough back."""
     response = client.get(START)
     assert response.status_code == 200
+    token = hidden(response, "submission_token")
     return {
-        "submission_token": hidden(response, "submission_token"),
-        "started": started_token(time.time() - seconds_ago),
+        "submission_token": token,
+        "started": started_token(token, time.time() - seconds_ago),
         "referentie": "",
     }
 
@@ -357,7 +359,10 @@ def test_a_report_sent_faster_than_a_person_can_is_refused_and_kept_on_the_page(
     assert 'value="Kees van der Berg"' in html
     assert Signal.objects.count() == 0
     # The same answers sent again after the minimum time go through.
-    later = {**meta, "started": started_token(time.time() - settings.PUBLIC_INTAKE_MIN_SECONDS - 1)}
+    later = {
+        **meta,
+        "started": started_token(meta["submission_token"], time.time() - settings.PUBLIC_INTAKE_MIN_SECONDS - 1),
+    }
     assert client.post(START, complete(later)).status_code == 302
     assert Signal.objects.count() == 1
 
@@ -366,6 +371,34 @@ def test_a_forged_start_time_counts_as_too_fast(client, signaalpunt):
     response = client.post(START, complete(opened(client), started="1700000000"))
     assert response.status_code == 400
     assert Signal.objects.count() == 0
+
+
+def test_one_opened_form_serves_one_report_only(client, signaalpunt):
+    # Found by a probe: one form's signed start time served twelve posts.
+    meta = opened(client)
+    assert client.post(START, complete(meta)).status_code == 302
+    for _replay in range(11):
+        replay = {**meta, "submission_token": secrets.token_urlsafe(24)}
+        response = client.post(START, complete(replay))
+        assert response.status_code == 400
+        assert "te lang geleden geopend" in response.content.decode()
+    assert Signal.objects.count() == 1
+
+
+def test_a_form_open_longer_than_a_day_is_refused_with_a_fresh_one(client, signaalpunt, settings):
+    meta = opened(client, seconds_ago=settings.PUBLIC_INTAKE_MAX_AGE_SECONDS + 1)
+    response = client.post(START, complete(meta))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "te lang geleden geopend" in html
+    assert 'value="Kees van der Berg"' in html  # the answers stay on the page
+    assert Signal.objects.count() == 0
+    # The page carries a new form of its own: sent again (a person reads first), it goes through.
+    fresh = {"submission_token": hidden(response, "submission_token"), "referentie": ""}
+    assert fresh["submission_token"] != meta["submission_token"]
+    fresh["started"] = started_token(fresh["submission_token"], time.time() - settings.PUBLIC_INTAKE_MIN_SECONDS - 1)
+    assert client.post(START, complete(fresh)).status_code == 302
+    assert Signal.objects.count() == 1
 
 
 def test_reports_are_limited_per_ip_address(client, signaalpunt, settings):
@@ -478,6 +511,18 @@ def test_behind_the_load_balancer_the_limit_counts_the_residents_address(client,
     other = client.post(START, complete(opened(client)), HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy)
     again = client.post(START, complete(opened(client)), HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
     assert (first.status_code, other.status_code, again.status_code) == (302, 302, 429)
+
+
+def test_without_a_declared_proxy_a_made_up_forwarded_address_changes_nothing(client, signaalpunt, settings):
+    # Found by a probe: with a proxy trusted by default, reports were stored after the limit
+    # had answered 429, each with another made-up X-Forwarded-For.
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "public_intake": "1/h/ip"}
+    assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == 0  # the default
+    first = client.post(START, complete(opened(client)), HTTP_X_FORWARDED_FOR="198.51.100.7")
+    spoofed = [client.post(START, complete(opened(client)), HTTP_X_FORWARDED_FOR=f"203.0.113.{n}") for n in range(3)]
+    assert first.status_code == 302
+    assert [response.status_code for response in spoofed] == [429, 429, 429]
+    assert Signal.objects.count() == 1
 
 
 def test_switching_to_myself_drops_the_description_of_someones_home(client, signaalpunt):

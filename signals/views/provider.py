@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
+from coalition.permissions import signed_in_with_second_factor
 from common.forms import add_form_errors
 from common.pagination import ForgivingPaginationMixin
 
@@ -75,8 +76,11 @@ class ReferralDetailView(LoginRequiredMixin, DetailView):
         signal = referral.signal
         context["shares_contact"] = referral.share_contact
         if referral.share_contact and signal.has_contact_details:
-            services.record_contact_view(user=self.request.user, signal=signal, purpose="referral")
-            context["contact"] = signal
+            if signed_in_with_second_factor(self.request):
+                services.record_contact_view(user=self.request.user, signal=signal, purpose="referral")
+                context["contact"] = signal
+            else:
+                context["needs_second_factor"] = True
         return context
 
     def post(self, request, *args, **kwargs):

@@ -14,6 +14,7 @@ A refused submission keeps the answers and says in plain Dutch what to do."""
 import secrets
 
 from allauth.core import ratelimit
+from django.conf import settings
 from django.core import signing
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -90,7 +91,18 @@ class PublicIntakeView(View):
                 status=400,
                 refusal=_("Your report could not be sent. Check your answers and send it again."),
             )
-        if meta.too_fast():
+        open_for = meta.seconds_open()
+        if open_for is None:  # expired, forged, or the start time of another form
+            return self.render(
+                3,
+                forms,
+                self._fresh_meta(),
+                status=400,
+                refusal=_(
+                    "Your report was not sent: this form was opened too long ago. Check your answers and send it again."
+                ),
+            )
+        if open_for < settings.PUBLIC_INTAKE_MIN_SECONDS:
             return self.render(
                 3,
                 forms,
@@ -136,7 +148,8 @@ class PublicIntakeView(View):
     @staticmethod
     def _fresh_meta():
         """A newly opened form: its own submission token, and the moment it was opened."""
-        return IntakeMetaForm(initial={"submission_token": secrets.token_urlsafe(24), "started": started_token()})
+        token = secrets.token_urlsafe(24)
+        return IntakeMetaForm(initial={"submission_token": token, "started": started_token(token)})
 
     @staticmethod
     def _empty_forms():

@@ -1,6 +1,7 @@
 """Template helpers that give Django form fields the NL Design System markup."""
 
 from django import forms, template
+from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
@@ -55,3 +56,11 @@ def is_checkbox(bound_field):
 @register.filter
 def is_choice_list(bound_field):
     return isinstance(bound_field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+
+
+@register.simple_tag
+def table_head(*headings):
+    """A table's header row in the design system's markup, one column header per heading:
+    ``{% table_head _("Number") _("Status") %}``."""
+    cells = format_html_join("", '<th class="utrecht-table__header-cell" scope="col">{}</th>', ((h,) for h in headings))
+    return format_html('<thead class="utrecht-table__header"><tr class="utrecht-table__row">{}</tr></thead>', cells)

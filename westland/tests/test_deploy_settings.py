@@ -49,6 +49,7 @@ def production_env(tmp_path, **overrides):
             "ALLOWED_HOSTS": "eenzaamheid.westland.example",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
             "REDIS_URL": "redis://127.0.0.1:6379/15",
+            "TRUSTED_PROXY_COUNT": "1",  # behind the municipality's TLS-terminating load balancer
             "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "EMAIL_URL": "smtp+tls://mailer@smtp.westland.example:587",
             "STATIC_ROOT": str(tmp_path / "static"),
@@ -97,13 +98,27 @@ def test_deploy_checks_say_when_the_database_is_not_migrated(tmp_path):
     assert "portal.E002" in result.stderr and "run migrate first" in result.stderr
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "REDIS_URL"])
 def test_refuses_to_start_without_secrets_when_debug_is_off(tmp_path, missing):
     env = production_env(tmp_path)
     del env[missing]
     result = manage(env, "check")
     assert result.returncode != 0
     assert f"{missing} must be set when DEBUG is off" in result.stderr
+
+
+def test_https_without_a_declared_proxy_is_warned_about(tmp_path):
+    result = manage(production_env(tmp_path, TRUSTED_PROXY_COUNT="0"), "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "portal.W002" in result.stderr
+
+
+def test_a_single_process_install_is_chosen_not_fallen_into(tmp_path):
+    env = production_env(tmp_path, PORTAL_SINGLE_PROCESS="true")
+    del env["REDIS_URL"]
+    result = manage(env, "shell", "-c", "from django.conf import settings; print(settings.CELERY_TASK_ALWAYS_EAGER)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True"  # tasks run inside the request
 
 
 def test_production_responses_carry_security_headers(tmp_path):
@@ -126,6 +141,8 @@ def test_production_responses_carry_security_headers(tmp_path):
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
+    denied = dict(part.strip().split("=", 1) for part in headers["Permissions-Policy"].split(","))
+    assert {denied[feature] for feature in ("camera", "microphone", "geolocation", "payment", "usb")} == {"()"}
     assert report["cookies"]["csrftoken"] == {"secure": True, "httponly": True}
     assert report["session_cookie_secure"] and report["session_cookie_httponly"]
     # Off by default only while DEBUG is on.

@@ -34,6 +34,7 @@ def test_privileged_user_can_open_setup_and_log_out(client, sign_in, request, ro
     setup = client.get(ACTIVATE)
     assert setup.status_code == 200
     assert b'id="authenticator_secret"' in setup.content
+    assert "no-store" in setup["Cache-Control"]  # the secret must not stay in a browser's cache
     logout = client.post(reverse("account_logout"))
     assert logout.status_code == 302
     assert "_auth_user_id" not in client.session

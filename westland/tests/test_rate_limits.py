@@ -80,3 +80,50 @@ def test_the_counters_live_in_redis(client):
     assert not connection.keys(pattern)
     client.post(SIGNUP, {"email": "teller@voorbeeld.nl", "password1": "kort", "password2": "x"})
     assert connection.keys(pattern), "the signup counter is not in Redis, so other web processes would not see it"
+
+
+def test_a_made_up_forwarded_address_does_not_dodge_the_sign_in_limit(client):
+    # Found by a probe: with a proxy trusted by default, every new X-Forwarded-For value
+    # was a new address to the limit. No proxy is declared by default (TRUSTED_PROXY_COUNT).
+    limit = allowed(rate_for("login", "ip"))
+    for attempt in range(limit):
+        response = client.post(LOGIN, {"login": "", "password": ""}, HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt % 250}")
+        assert response.status_code == 200
+    assert client.post(LOGIN, {"login": "", "password": ""}, HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 429
+
+
+def test_behind_a_declared_proxy_the_limit_counts_each_client_of_it(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    limit = allowed(rate_for("login", "ip"))
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _attempt in range(limit):
+        assert (
+            client.post(LOGIN, {"login": "", "password": ""}, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy).status_code
+            == 200
+        )
+    assert (
+        client.post(LOGIN, {"login": "", "password": ""}, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy).status_code
+        == 429
+    )
+    # Another resident behind the same load balancer still signs in.
+    assert (
+        client.post(LOGIN, {"login": "", "password": ""}, HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy).status_code
+        == 200
+    )
+
+
+def test_failing_on_purpose_elsewhere_does_not_lock_a_person_out(client):
+    # Found by a probe: five failures for an account, from anywhere, locked its owner out.
+    user = UserFactory()
+    for _attempt in range(allowed(rate_for("login_failed", "key"))):
+        client.post(LOGIN, {"login": user.email, "password": "fout-wachtwoord-2028"}, REMOTE_ADDR="203.0.113.9")
+    locked = client.post(LOGIN, {"login": user.email, "password": PASSWORD}, REMOTE_ADDR="203.0.113.9")
+    assert "Te veel inlogpogingen" in locked.content.decode()  # the guessing address stays refused
+    owner = client.post(LOGIN, {"login": user.email, "password": PASSWORD}, REMOTE_ADDR="198.51.100.20")
+    assert owner.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_the_admin_password_change_is_allauths_rate_limited_one(client, administrator):
+    client.force_login(administrator)
+    response = client.get("/admin/password_change/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/password/change/"
