@@ -13,7 +13,7 @@ step is all or nothing, as before: a runner stores in one transaction.
 The page polls :func:`rows_done` through a small status view; everything it shows comes
 from the job, so a reload finds it again. A step that fails is marked failed with a
 message in Dutch, logged, and listed for a beheerder in the admin (*Imports*). The file
-is emptied when the job is finished. docs/adr/0009-imports-in-the-background.md.
+is emptied when the job is finished. docs/adr/0012-imports-in-the-background.md.
 """
 
 from __future__ import annotations

@@ -395,7 +395,7 @@ CONTENT_SECURITY_POLICY = {
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # An import of more rows than this (an admin import, a survey upload) is checked and stored
 # by a Celery worker, with its progress on the page, instead of inside the request
-# (common.import_jobs; docs/adr/0009-imports-in-the-background.md).
+# (common.import_jobs; docs/adr/0012-imports-in-the-background.md).
 PORTAL_BACKGROUND_IMPORT_ROWS = env.int("PORTAL_BACKGROUND_IMPORT_ROWS", default=200)
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
