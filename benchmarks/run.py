@@ -9,6 +9,11 @@ with one line: PASS or FAIL against the bar of issue 7. The databases are droppe
 end (``--keep`` keeps them); the Redis database of REDIS_URL is emptied.
 
     .venv/bin/python benchmarks/run.py [--repetitions 30] [--scale 1.0] [--keep]
+    .venv/bin/python benchmarks/run.py --only imports [--scale 0.1] [--reach-rows 10000]
+
+``--only imports`` generates one Westland and measures only the imports (the survey, and
+reach reports through import-export against bulk_create of the same rows), in a minute
+instead of several.
 
 The databases and Django's settings: benchmarks/databases.py; the bar, the table and the
 summary line: benchmarks/bar.py. (The benchmark's own modules are imported inside the
@@ -242,11 +247,19 @@ def generate_size(chunks: range, scale: float):
     generate.analyze()
 
 
-def imports_for(label: str, scale: float, chunks: int) -> dict:
+def imports_for(label: str, scale: float, chunks: int, reach_rows: int | None = None) -> dict:
     from . import generate
 
     responses = max(50, round(generate.SURVEY_RESPONSES * scale * chunks))
-    return measure_imports(label, responses, max(100, round(REACH_IMPORT_ROWS * scale)))
+    return measure_imports(label, responses, reach_rows or max(100, round(REACH_IMPORT_ROWS * scale)))
+
+
+def run_imports_only(*, scale: float, reach_rows: int, log=print) -> dict:
+    """``--only imports``: one Westland, then the imports alone (no pages, no 10× database)."""
+    start = time.perf_counter()
+    generate_size(range(0, 1), scale)
+    log(f"1x: generated in {time.perf_counter() - start:.1f} s")
+    return {"scale": scale, "sizes": {"1x": {"imports": imports_for("1x", scale, 1, reach_rows)}}}
 
 
 def run(*, scale: float, repetitions: int, log=print) -> dict:
@@ -332,7 +345,7 @@ def run_interleaved(*, scale: float, repetitions: int, url_10x: str, name_10x: s
 
 
 def main(argv=None):
-    from .bar import summary_line, table
+    from .bar import imports_table, imports_verdict, summary_line, table
     from .databases import bench_database_url, configure, drop_database, recreate_database
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -340,6 +353,10 @@ def main(argv=None):
     parser.add_argument("--scale", type=float, default=1.0, help="size of one Westland (1.0: the real size)")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results.json"))
+    parser.add_argument("--only", choices=["imports"], help="measure only this part (the imports: about a minute)")
+    parser.add_argument(
+        "--reach-rows", type=int, default=None, help=f"rows of the reach import ({REACH_IMPORT_ROWS:,})"
+    )
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -357,6 +374,17 @@ def main(argv=None):
     call_command("migrate", verbosity=0)
     log = lambda message: print(message, file=sys.stderr)  # noqa: E731, T201
     log(f"benchmark databases {name} and {name_10x}")
+    if args.only == "imports":
+        try:
+            results = run_imports_only(scale=args.scale, reach_rows=args.reach_rows or REACH_IMPORT_ROWS, log=log)
+        finally:
+            if not args.keep:
+                from django.db import connections
+
+                connections.close_all()
+                drop_database(url, name)
+        print(imports_table(results))  # noqa: T201
+        return 0 if imports_verdict(results)["pass"] else 1
     try:
         results = run_interleaved(
             scale=args.scale, repetitions=args.repetitions, url_10x=url_10x, name_10x=name_10x, log=log

@@ -436,6 +436,15 @@ class ReachReport(models.Model):
             copied = {name: getattr(self, name) for name in ReachCount.COPIED_FROM_REPORT}
             self.counts.exclude(**copied).update(**copied)
 
+    @classmethod
+    def copy_to_counts(cls, report_ids) -> None:
+        """What save() does for one report, for reports saved in bulk (bulk_update calls no
+        save()): their counts' copies follow them, one statement per copied column."""
+        counts = ReachCount.objects.filter(report_id__in=report_ids)
+        for name in ReachCount.COPIED_FROM_REPORT:
+            stored = cls.objects.filter(pk=models.OuterRef("report_id")).values(name)[:1]
+            counts.exclude(**{name: models.F(f"report__{name}")}).update(**{name: models.Subquery(stored)})
+
 
 class ReachCount(models.Model):
     """Participants of one age group in a reach report (the parts of the total)."""

@@ -2,7 +2,6 @@
 history inlines), and the outbox, where a beheerder sees what was not delivered."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop, ngettext
@@ -11,7 +10,8 @@ from import_export.forms import ImportForm
 from import_export.tmp_storages import CacheStorage
 
 from . import outbox
-from .models import Email
+from .admin_imports import BackgroundImportMixin, file_error_message, rows_with_errors
+from .models import Email, ImportJob
 from .spreadsheets import SPREADSHEET_FORMATS
 from .uploads import check_upload_size, upload_help_text
 
@@ -45,11 +45,13 @@ class SizeLimitedImportForm(ImportForm):
         return check_upload_size(self.cleaned_data["import_file"])
 
 
-class SpreadsheetImportExportMixin:
+class SpreadsheetImportExportMixin(BackgroundImportMixin):
     """Import and export as CSV or XLSX (each app's ``resources.py``, built on ``common.spreadsheets``).
 
     Set here rather than in settings, so that these admins keep their rules whatever
-    the global django-import-export settings are.
+    the global django-import-export settings are. A file of more than
+    PORTAL_BACKGROUND_IMPORT_ROWS rows is checked and imported by a worker
+    (``common.admin_imports``).
     """
 
     formats = SPREADSHEET_FORMATS
@@ -74,6 +76,10 @@ class SpreadsheetImportExportMixin:
         return self.has_view_permission(request)
 
     def import_action(self, request, **kwargs):
+        if request.method == "POST" and self.has_import_permission(request):
+            started = self.start_background_import(request)
+            if started is not None:
+                return started
         response = super().import_action(request, **kwargs)
         # An error of the whole file (missing columns) is shown by the library under a bare
         # heading, with a traceback: show its message beside the file field instead.
@@ -81,37 +87,29 @@ class SpreadsheetImportExportMixin:
         result, form = context.get("result"), context.get("form")
         if result is not None and form is not None and result.base_errors:
             for error in result.base_errors:
-                form.add_error("import_file", _file_error_message(error.error))
+                form.add_error("import_file", file_error_message(error.error))
             result.base_errors = []
         return response
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
             # The resource rolled every row back; the library would still say "Import finished".
-            rows = sorted(
-                {number for number, _errors in result.row_errors()} | {row.number for row in result.invalid_rows}
-            )
-            messages.error(
-                request,
-                ngettext(
+            rows = rows_with_errors(result)
+            if rows:
+                message = ngettext(
                     "Nothing was imported: row %(rows)s has errors. Upload the file again to see them.",
                     "Nothing was imported: rows %(rows)s have errors. Upload the file again to see them.",
                     len(rows),
-                )
-                % {"rows": ", ".join(map(str, rows))},
-            )
+                ) % {"rows": ", ".join(map(str, rows))}
+            else:
+                # A batch the database refused (bulk imports): no row to name.
+                message = gettext("Nothing was imported: the database refused the file's rows. Try again later.")
+            messages.error(request, message)
             app_label, model_name = self.get_model_info()
             return HttpResponseRedirect(
                 reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
             )
         return super().process_result(result, request)
-
-
-def _file_error_message(error):
-    if isinstance(error, ValidationError):
-        return error.messages
-    # Anything else (a database error) is no message for an administrator; it is logged.
-    return gettext("The file could not be imported. Check its columns and values, and try again.")
 
 
 class ReadOnlyHistoryInline(admin.TabularInline):
@@ -138,13 +136,25 @@ class ReadOnlyHistoryInline(admin.TabularInline):
         return False
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """A record of what the portal did (an e-mail, a background import), listed newest
+    first by status and kind: a beheerder reads it, nobody adds or edits one here."""
+
+    list_filter = ["status", "kind"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Email)
-class EmailAdmin(admin.ModelAdmin):
+class EmailAdmin(RecordAdmin):
     """The outbox, read only: what waits, what failed and why, and "send again"."""
 
     list_display = ["created_at", "kind", "to", "status", "attempts", "last_error", "sent_at"]
-    list_filter = ["status", "kind"]
-    date_hierarchy = "created_at"
     search_fields = ["kind", "recipient__email", "address"]
     list_select_related = ["recipient"]
     fields = [
@@ -171,12 +181,6 @@ class EmailAdmin(admin.ModelAdmin):
         # A resident's address is never stored here, so never shown either.
         return _("the reporter (address kept with the signal)")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     @admin.action(description=_("Send again"), permissions=["view"])
     def send_again(self, request, queryset):
         count = outbox.send_again(queryset)
@@ -186,3 +190,28 @@ class EmailAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(RecordAdmin):
+    """Large imports run by a worker, read only: what is running, what was refused or failed and why."""
+
+    list_display = ["created_at", "label", "started_by", "status", "done", "total", "error", "finished_at"]
+    search_fields = ["label", "file_name", "started_by__email"]
+    list_select_related = ["started_by"]
+    fields = [
+        "label",
+        "kind",
+        "file_name",
+        "started_by",
+        "status",
+        "dry_run",
+        "done",
+        "total",
+        "error",
+        "result",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+    readonly_fields = fields

@@ -70,6 +70,77 @@ class Email(models.Model):
         return f"{self.kind} ({self.get_status_display()})"
 
 
+class ImportJobQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The jobs a person started: the only ones their pages show (another's is a 404)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(started_by=user)
+
+
+class ImportJob(models.Model):
+    """A large import run by a worker (``common.import_jobs``): its step, progress and outcome.
+
+    An import of more than PORTAL_BACKGROUND_IMPORT_ROWS rows is checked (the preview) and
+    stored (after the confirm) by a Celery task instead of inside the request, so that no
+    web worker times out. The uploaded file waits here, in the database, until the job is
+    done, refused, failed or discarded, and is then emptied. Rows done are counted in the
+    cache while a step runs (the step's own transaction is not visible from outside) and
+    written here when it ends.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "wacht", _("waiting for a worker")
+        RUNNING = "bezig", _("running")
+        PREVIEWED = "voorbeeld", _("checked, waiting for confirmation")
+        DONE = "klaar", _("imported")
+        REFUSED = "geweigerd", _("refused: the file has errors")
+        FAILED = "mislukt", _("failed")
+        DISCARDED = "vervallen", _("discarded")
+
+    FINISHED = (Status.DONE, Status.REFUSED, Status.FAILED, Status.DISCARDED)
+
+    kind = models.CharField(_("kind"), max_length=100)
+    label = models.CharField(_("what"), max_length=200)
+    # The step the job is in: the preview (a dry run, rolled back) or the real import.
+    dry_run = models.BooleanField(_("preview"), default=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    file_name = models.CharField(_("file"), max_length=255, blank=True)
+    # The uploaded file, kept only until the job is finished.
+    data = models.BinaryField(null=True, editable=False)
+    # What the runner needs besides the file (its dotted path, the resource, the format …).
+    options = models.JSONField(default=dict, editable=False)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    # A message for the person and the beheerder, in Dutch; never a traceback or a cell value.
+    error = models.TextField(_("error"), blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports (in the background)")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.label} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def working(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
 class Heartbeat(models.Model):
     """When a Celery worker or beat last showed that it works: one row per kind of process.
 

@@ -298,6 +298,23 @@ class PrefetchingInstanceLoader(instance_loaders.ModelInstanceLoader):
             self.instances[self.instance_key(instance)] = instance
 
 
+class PreviewOnlyDiff(resources.Diff):
+    """The row's changes as HTML in the preview (a dry run) only: after the confirm the
+    page shows counts, and rendering every cell's diff was a good part of an import's time."""
+
+    def __init__(self, resource, instance, new):
+        self.shown = resource.previewing
+        if self.shown:
+            super().__init__(resource, instance, new)
+
+    def compare_with(self, resource, instance):
+        if self.shown:
+            super().compare_with(resource, instance)
+
+    def as_html(self):
+        return super().as_html() if self.shown else []
+
+
 class SpreadsheetResource(resources.ModelResource):
     """What every spreadsheet import and export of the portal shares (see the module docstring)."""
 
@@ -320,6 +337,8 @@ class SpreadsheetResource(resources.ModelResource):
     prefetch_related = []
     # The import's PrefetchingInstanceLoader, told about each row saved as new.
     _instance_loader = None
+    # A background import's common.import_jobs.Progress, told about each row.
+    progress = None
 
     class Meta:
         # Subclasses inherit these options.
@@ -345,7 +364,11 @@ class SpreadsheetResource(resources.ModelResource):
         queryset = super().filter_export(queryset, **kwargs)
         return queryset.select_related(*self.select_related).prefetch_related(*self.prefetch_related)
 
+    def get_diff_class(self):
+        return PreviewOnlyDiff
+
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        self.previewing = dry_run
         # All or nothing: one transaction, rolled back when any row is invalid, in the
         # preview and in the real import alike (the admin's confirm step does not ask for it).
         kwargs["rollback_on_validation_errors"] = True
@@ -384,6 +407,8 @@ class SpreadsheetResource(resources.ModelResource):
         super().before_import_row(row, **kwargs)
 
     def import_row(self, row, instance_loader, **kwargs):
+        if self.progress is not None:
+            self.progress.advance()
         # Spreadsheets often carry empty formatted rows below the data: skip them
         # rather than failing the whole import on them.
         if all(value is None or (isinstance(value, str) and not value.strip()) for value in row.values()):
@@ -400,7 +425,10 @@ class SpreadsheetResource(resources.ModelResource):
     def remember(self, instance, is_create):
         """Tell the import's loader about a row saved as new. A resource that saves through
         its app's service (overriding ``save_instance``) calls this after saving."""
-        if is_create and instance.pk and isinstance(self._instance_loader, PrefetchingInstanceLoader):
+        # In bulk mode a new row has no primary key until its batch is written; the loader
+        # still hands it to a later row of the same key, which then changes it in place.
+        waiting = is_create and (instance.pk or self._meta.use_bulk)
+        if waiting and isinstance(self._instance_loader, PrefetchingInstanceLoader):
             self._instance_loader.remember(instance)
 
     def many_to_many_data(self, row) -> dict:

@@ -17,3 +17,19 @@ def retry_due_emails():
     ids = outbox.due_ids()
     outbox.hand_to_worker(ids)
     return len(ids)
+
+
+@shared_task
+def run_import_job(job_id):
+    """One step of a large import (the preview or the import itself): common.import_jobs."""
+    from . import import_jobs
+
+    return import_jobs.run(job_id)
+
+
+@shared_task
+def tend_import_jobs():
+    """Beat: queue again an import the broker never got; discard previews left for a day."""
+    from . import import_jobs
+
+    return import_jobs.tend()

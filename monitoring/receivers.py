@@ -9,6 +9,7 @@ meanwhile from the data as they were before the commit is not kept as current.
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from import_export.signals import post_import
 
 from coalition.models import AgeGroup, Domain, Initiative, Kern, Organisation, ReachCount, ReachReport
 from signals.models import Outcome, Referral, Signal
@@ -37,3 +38,10 @@ for model in COUNTED_MODELS:
     receiver(post_delete, sender=model, dispatch_uid=f"monitoring-delete-{model._meta.label}")(data_changed)
 for through in COUNTED_RELATIONS:
     receiver(m2m_changed, sender=through, dispatch_uid=f"monitoring-m2m-{through._meta.label}")(data_changed)
+
+
+@receiver(post_import, dispatch_uid="monitoring-import")
+def data_imported(model=None, **kwargs):
+    """An admin import may write its rows in bulk, which sends no post_save (the reach reports)."""
+    if model in COUNTED_MODELS:
+        data_changed()

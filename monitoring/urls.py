@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, observations, public, surveys
+from .views import dashboard, observations, public, survey_jobs, surveys
 
 app_name = "monitoring"
 
@@ -17,4 +17,6 @@ urlpatterns = [
     path("monitor/metingen/<int:pk>/", observations.ObservationUpdateView.as_view(), name="observation_edit"),
     path("monitor/enquetes/", surveys.SurveyUploadView.as_view(), name="survey_upload"),
     path("monitor/enquetes/voorbeeld/", surveys.SurveyPreviewView.as_view(), name="survey_preview"),
+    path("monitor/enquetes/taak/<int:pk>/", survey_jobs.SurveyJobView.as_view(), name="survey_job"),
+    path("monitor/enquetes/taak/<int:pk>/status/", survey_jobs.SurveyJobStatusView.as_view(), name="survey_job_status"),
 ]

@@ -187,6 +187,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "signals.tasks.erase_expired_personal_data",
         "schedule": crontab(hour=2, minute=15),
     },
+    "tend-import-jobs": {
+        "task": "common.tasks.tend_import_jobs",
+        "schedule": 5 * 60,
+    },
     "erase-old-audit-rows": {
         "task": "signals.tasks.erase_old_audit_rows",
         "schedule": crontab(hour=2, minute=30),
@@ -390,6 +394,10 @@ CONTENT_SECURITY_POLICY = {
 # escaping is done by the resources themselves (the library's setting turns every
 # XLSX cell into text and misses + - @).
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# An import of more rows than this (an admin import, a survey upload) is checked and stored
+# by a Celery worker, with its progress on the page, instead of inside the request
+# (common.import_jobs; docs/adr/0012-imports-in-the-background.md).
+PORTAL_BACKGROUND_IMPORT_ROWS = env.int("PORTAL_BACKGROUND_IMPORT_ROWS", default=200)
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"

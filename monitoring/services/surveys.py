@@ -186,10 +186,11 @@ def _readable_rows(reader):
         yield cells
 
 
-def parse_survey(data: bytes | str) -> ParsedSurvey:
+def parse_survey(data: bytes | str, progress=None) -> ParsedSurvey:
     """Read a survey CSV and check every cell; a ValidationError lists what is wrong, by row and column.
 
-    Rows are numbered as a spreadsheet shows them: the header is row 1.
+    Rows are numbered as a spreadsheet shows them: the header is row 1. ``progress`` (a
+    background import's ``common.import_jobs.Progress``) is told about each row.
     """
     text = _decode(data)
     if not text.strip():
@@ -204,6 +205,8 @@ def parse_survey(data: bytes | str) -> ParsedSurvey:
 
     for cells in lines:
         row = reader.line_num
+        if progress is not None:
+            progress.advance()
         if not any(cell.strip() for cell in cells):
             continue  # empty lines below the data
         if len(cells) > len(columns):
@@ -465,9 +468,14 @@ def import_survey(
 
 @transaction.atomic
 def import_survey_file(
-    data: bytes | str, *, year: int, source: str, user=None, file_name: str = ""
+    data: bytes | str, *, year: int, source: str, user=None, file_name: str = "", progress=None
 ) -> tuple[Survey, list[TargetResult]]:
     """Parse, validate, compute and store a survey file in one transaction (the command's way)."""
     validate_survey_details(year, source)
-    parsed = parse_survey(data)
+    parsed = parse_survey(data, progress)
     return import_survey(parsed, year=year, source=source, user=user, file_name=file_name)
+
+
+def survey_rows(data: bytes) -> int:
+    """Responses in a survey file, roughly (its lines less the header): whether it goes to a worker."""
+    return max(len(data.splitlines()) - 1, 0)

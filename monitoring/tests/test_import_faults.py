@@ -106,3 +106,35 @@ def test_an_admin_import_stores_nothing_when_the_database_refuses_the_second_row
     assert any("Er is niets geïmporteerd" in message for message in messages), messages
     assert (Organisation.objects.count(), OrganisationEvent.objects.count()) == before
     assert not Organisation.objects.filter(name="Bibliotheek Westland").exists()
+
+
+def test_a_background_reach_import_stores_nothing_when_the_database_refuses_a_row_of_its_batch(
+    client, administrator, settings, celery_eager, django_capture_on_commit_callbacks
+):
+    """Reach reports are written in batches by a worker: a refused row fails the job, whole."""
+    from coalition.models import ReachReport
+    from coalition.tests.factories import InitiativeFactory
+    from common.models import ImportJob
+
+    settings.PORTAL_ENFORCE_MFA = False
+    settings.PORTAL_BACKGROUND_IMPORT_ROWS = 2
+    client.force_login(administrator)
+    initiative = InitiativeFactory()
+    lines = ["initiative,year,quarter,participants,new_participants,volunteers,meetings"]
+    lines += [f"{initiative.pk},{2030 + n},1,20,5,3,12" for n in range(5)]
+    upload = SimpleUploadedFile("bereik.csv", "\n".join(lines).encode(), content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/coalition/reachreport/import/", {"resource": "0", "format": "0", "import_file": upload})
+    job = ImportJob.objects.get()
+    assert job.status == "voorbeeld", job.error
+    refuse_the_nth_insert("coalition_reachreport", 3)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/admin/coalition/reachreport/import/taak/{job.pk}/", {"confirm": "1"})
+
+    job.refresh_from_db()
+    assert job.status == "mislukt"
+    assert job.error.startswith("Het importeren is mislukt en er is niets opgeslagen.")
+    assert not ReachReport.objects.exists()
+    page = client.get(f"/admin/coalition/reachreport/import/taak/{job.pk}/").content.decode()
+    assert "Het importeren is mislukt" in page

@@ -28,6 +28,7 @@ from common.forms import add_form_errors
 from .. import scoring, services
 from ..forms import SurveyUploadForm, survey_max_upload_size
 from ..models import Survey
+from ..services import survey_jobs
 
 SESSION_KEY = "monitoring_survey_upload"
 CACHE_PREFIX = "monitoring:survey-upload:"
@@ -129,8 +130,14 @@ class SurveyUploadView(OfficerRequiredMixin, FormView):
     def form_valid(self, form):
         year, source = form.cleaned_data["year"], form.cleaned_data["source"]
         upload = form.cleaned_data["file"]
+        data = upload.read()
+        if survey_jobs.runs_in_background(data):
+            # A large file is checked by a worker: its page shows the progress, then the preview.
+            _forget_pending(self.request)
+            job = survey_jobs.start(user=self.request.user, data=data, year=year, source=source, file_name=upload.name)
+            return redirect("monitoring:survey_job", job.pk)
         try:
-            parsed = services.parse_survey(upload.read())
+            parsed = services.parse_survey(data)
             services.preview_survey(parsed, year=year, source=source)
         except ValidationError as error:
             if hasattr(error, "error_dict"):

@@ -64,7 +64,7 @@ from coalition.tests.factories import (
     add_totp,
     sign_in_with_totp,
 )
-from common.models import Email
+from common.models import Email, ImportJob
 from monitoring.models import Survey
 from monitoring.tests.factories import ObservationFactory
 from signals.constants import SignalStatus
@@ -198,6 +198,7 @@ class World:
     referral: object
     observation: object
     objects: dict  # one instance per admin-registered model
+    survey_job: object = None  # a large survey upload of the officer, imported by a worker
 
 
 def build_world() -> World:
@@ -242,6 +243,9 @@ def build_world() -> World:
     Survey.objects.create(year=2025, source="GGD Haaglanden", scale=11, imported_by=officer)
     ContactDetailsView.objects.create(user=handler, signal=signal, purpose="detail")
     Email.objects.create(kind="coalition.invitation", address="nieuw@voorbeeld.nl", subject="Uitnodiging", body="…")
+    survey_job = ImportJob.objects.create(
+        kind="survey", label="Enquête 2025", started_by=officer, total=300, status="klaar", result={"stored": 4}
+    )
 
     objects = {}
     for model in admin.site._registry:
@@ -262,6 +266,7 @@ def build_world() -> World:
         referral=referral,
         observation=observation,
         objects=objects,
+        survey_job=survey_job,
     )
 
 
@@ -419,6 +424,15 @@ MATRIX: dict[str, Page] = {
         url("monitoring:survey_preview"),
         row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, to("/monitor/enquetes/"), FORBIDDEN, FORBIDDEN),
     ),
+    # A large upload's page (another officer's job is a 404: monitoring/tests/test_survey_jobs.py).
+    "monitoring:survey_job": Page(
+        url("monitoring:survey_job", "survey_job"),
+        row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
+    ),
+    "monitoring:survey_job_status": Page(
+        url("monitoring:survey_job_status", "survey_job"),
+        row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
+    ),
     # Accounts (allauth). Pages for signing in or up send a signed-in user home.
     "account_login": Page(url("account_login"), signed_in(OK, to("/"))),
     "account_logout": Page(url("account_logout"), signed_in(to("/"), OK)),  # a GET asks; only a POST signs out
@@ -530,6 +544,21 @@ def _admin_url(kind, with_pk=False, suffix=""):
     return build
 
 
+def _admin_job_url(kind):
+    """A large import's page, of a job the administrator started (another's job is a 404:
+    common/tests/test_import_jobs.py)."""
+
+    def build(world, obj):
+        job, _created = ImportJob.objects.get_or_create(
+            kind=f"admin:{obj._meta.label_lower}",
+            started_by=world.users["administrator"],
+            defaults={"label": "x", "total": 300, "status": "klaar", "result": {"totals": {"new": 300}}},
+        )
+        return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_{kind}", args=[job.pk])
+
+    return build
+
+
 # One line per kind of admin page of a registered model: its pattern key, how to build the
 # URL from one object of the model, and the administrator's answer (nobody else gets in).
 ADMIN_PAGES = {
@@ -543,6 +572,8 @@ ADMIN_PAGES = {
     "import": ("admin:{app}_{model}_import", _admin_url("import"), OK),
     "process_import": ("admin:{app}_{model}_process_import", _admin_url("process_import"), NOT_ALLOWED),
     "export": ("admin:{app}_{model}_export", _admin_url("export"), OK),
+    "import_job": ("admin:{app}_{model}_import_job", _admin_job_url("import_job"), OK),
+    "import_job_status": ("admin:{app}_{model}_import_job_status", _admin_job_url("import_job_status"), OK),
 }
 # Where a ModelAdmin refuses the administrator too.
 ADMIN_EXCEPTIONS = {
@@ -558,6 +589,8 @@ ADMIN_EXCEPTIONS = {
     "admin:monitoring_survey_add": FORBIDDEN,
     # The outbox is written by the portal's changes, never by hand.
     "admin:common_email_add": FORBIDDEN,
+    # Background imports are made by the import pages, never by hand.
+    "admin:common_importjob_add": FORBIDDEN,
     # A second factor is set up by its owner (allauth), never added by a beheerder.
     "admin:mfa_authenticator_add": FORBIDDEN,
 }
