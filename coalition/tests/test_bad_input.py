@@ -233,9 +233,11 @@ PUBLIC_FILTERS = st.dictionaries(
 @given(params=PUBLIC_FILTERS)
 @PROPERTY
 def test_the_public_pages_survive_hostile_filters(client, params):
+    # A NUL byte in a query string is refused as a bad request before any view (westland.middleware).
+    expected = 400 if any("\x00" in key + value for key, value in params.items()) else 200
     for url in ("/activiteiten/", "/partners/", "/open-data/activiteiten.json"):
         response = client.get(url, params)
-        assert response.status_code == 200, url
+        assert response.status_code == expected, url
 
 
 @given(token=hostile_text)
@@ -245,7 +247,8 @@ def test_an_invitation_link_with_a_hostile_token_is_refused(coordinator, token):
     before = rows(Membership)
     for method in (client.get, client.post):
         response = method(f"/coalitie/uitnodiging/{quote(token, safe='')}/")
-        assert response.status_code in (200, 302, 404)
+        # 400: a NUL byte in the path, refused before any view (westland.middleware).
+        assert response.status_code in ((400,) if "\x00" in token else (200, 302, 404))
     assert rows(Membership) == before
 
 

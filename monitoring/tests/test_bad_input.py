@@ -363,9 +363,14 @@ DASHBOARD_FILTERS = st.dictionaries(
 @given(params=DASHBOARD_FILTERS)
 @PROPERTY
 def test_the_dashboard_survives_hostile_filters(officer_client, params):
+    # A NUL byte in a query string is refused as a bad request before any view (westland.middleware).
+    flat = [
+        str(item) for pair in params.items() for part in pair for item in (part if isinstance(part, list) else [part])
+    ]
+    expected = 400 if any("\x00" in item for item in flat) else 200
     for url in ("/monitor/", "/monitor/rapport/", "/monitor/csv/signals-by-kern/", "/voortgang/"):
         response = officer_client.get(url, params)
-        assert response.status_code == 200, url
+        assert response.status_code == expected, url
 
 
 @given(text=hostile_text)
