@@ -15,9 +15,9 @@ from django.conf import settings
 from django.db import connection
 
 from benchmarks.load.faults import free_port
-from signals.tests.test_concurrency_and_broker import _wait_for as wait_for
 from signals.tests.test_public_intake import START, complete, opened
 from westland.tests.processes import database_url as _database_url
+from westland.tests.processes import wait_for
 from westland.tests.services import require
 from westland.tests.test_logs import PLAIN_LINE, UTC_ISO_8601
 
