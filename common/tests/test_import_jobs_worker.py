@@ -29,10 +29,12 @@ def poll(client, job, until, seconds=120):
     seen = []
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        # The job's state first, then the page: a page read before the job moved on would
+        # show the old state while the job already says ``until``.
+        job.refresh_from_db()
         html = client.get(url).content.decode()
         if match := PROGRESS.search(html):
             seen.append(int(match.group(2)))
-        job.refresh_from_db()
         if job.status == until:
             return seen, html
         assert job.status in ("wacht", "bezig"), (job.status, job.error)
