@@ -2,7 +2,7 @@ import time
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
@@ -119,5 +119,7 @@ class RefuseNullBytesMiddleware:
         if "\x00" in request.path or any(
             "\x00" in key or any("\x00" in value for value in query.getlist(key)) for key in query
         ):
-            return render(request, "400.html", status=400)
+            from .views import bad_request  # the portal's own 400 page, as for any bad request
+
+            return bad_request(request)
         return self.get_response(request)
